@@ -1,0 +1,31 @@
+// The schema: a uniqueness constraint on every key in the graph model, the full-text index behind
+// product search and the vector indexes behind embedding search. Every statement is IF NOT EXISTS,
+// so applying it again changes nothing.
+// Parameters: none. Applied by `shopgraph load` and at app start.
+
+CREATE CONSTRAINT product_id IF NOT EXISTS FOR (p:Product) REQUIRE p.id IS UNIQUE;
+CREATE CONSTRAINT category_id IF NOT EXISTS FOR (c:Category) REQUIRE c.id IS UNIQUE;
+CREATE CONSTRAINT brand_name IF NOT EXISTS FOR (b:Brand) REQUIRE b.name IS UNIQUE;
+CREATE CONSTRAINT tag_name IF NOT EXISTS FOR (t:Tag) REQUIRE t.name IS UNIQUE;
+CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE;
+CREATE CONSTRAINT user_email IF NOT EXISTS FOR (u:User) REQUIRE u.email IS UNIQUE;
+CREATE CONSTRAINT order_id IF NOT EXISTS FOR (o:Order) REQUIRE o.id IS UNIQUE;
+CREATE CONSTRAINT rule_id IF NOT EXISTS FOR (r:Rule) REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.id IS UNIQUE;
+
+CREATE INDEX product_created IF NOT EXISTS FOR (p:Product) ON (p.createdAt);
+CREATE INDEX product_price IF NOT EXISTS FOR (p:Product) ON (p.price);
+CREATE INDEX category_name IF NOT EXISTS FOR (c:Category) ON (c.name);
+CREATE INDEX order_at IF NOT EXISTS FOR (o:Order) ON (o.at);
+
+CREATE FULLTEXT INDEX product_text IF NOT EXISTS
+FOR (p:Product) ON EACH [p.name, p.description, p.brand, p.categoryPath]
+OPTIONS { indexConfig: { `fulltext.analyzer`: 'english' } };
+
+CREATE VECTOR INDEX product_embedding IF NOT EXISTS
+FOR (p:Product) ON (p.embedding)
+OPTIONS { indexConfig: { `vector.dimensions`: 64, `vector.similarity_function`: 'cosine' } };
+
+CREATE VECTOR INDEX user_embedding IF NOT EXISTS
+FOR (u:User) ON (u.embedding)
+OPTIONS { indexConfig: { `vector.dimensions`: 64, `vector.similarity_function`: 'cosine' } };

@@ -1,0 +1,164 @@
+"""One driver per process and the transaction helpers every repository uses.
+
+Reads run in read transactions (``execute_read``) so that a Neo4j cluster can route them to
+replicas; writes run in write transactions, batched as ``UNWIND $rows`` for bulk loads. Every
+transaction function consumes its result inside the transaction and is safe for the driver to
+retry. Statements are named files in ``cypher/`` or, for the ``shopgraph cypher`` command,
+inline text; values always travel as parameters.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+from graph import queries
+from graph.settings import Neo4jSettings
+
+#: Raised (by the driver) when no server answers; the web app maps it to HTTP 503.
+GraphUnavailable = (ServiceUnavailable, SessionExpired)
+
+
+def _statement(name_or_text: str) -> str:
+    return queries.query(name_or_text) if queries.is_name(name_or_text) else name_or_text
+
+
+def chunked(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _records(result: neo4j.Result) -> list[dict[str, Any]]:
+    return [record.data() for record in result]
+
+
+class Graph:
+    """A thread-safe handle on the shop's graph database."""
+
+    def __init__(self, settings: Neo4jSettings | None = None, **driver_options: Any) -> None:
+        self.settings = settings or Neo4jSettings.from_env()
+        options = {"connection_acquisition_timeout": 10.0, "max_connection_pool_size": 50}
+        options.update(driver_options)
+        self.driver = GraphDatabase.driver(
+            self.settings.uri, auth=(self.settings.user, self.settings.password), **options
+        )
+        self.database = self.settings.database
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> "Graph":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reads ------------------------------------------------------------------------------
+    def read(self, name_or_text: str, timeout: float | None = None, **params: Any) -> list[dict[str, Any]]:
+        """Rows of a read query, as dicts, from a read transaction."""
+        statement = _statement(name_or_text)
+
+        @neo4j.unit_of_work(timeout=timeout)
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return _records(tx.run(statement, params))
+
+        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
+
+    def read_one(self, name_or_text: str, **params: Any) -> dict[str, Any] | None:
+        rows = self.read(name_or_text, **params)
+        return rows[0] if rows else None
+
+    def read_value(self, name_or_text: str, **params: Any) -> Any:
+        row = self.read_one(name_or_text, **params)
+        return next(iter(row.values())) if row else None
+
+    def read_with(self, work: Callable[[neo4j.ManagedTransaction], Any]) -> Any:
+        """Several reads in one read transaction (e.g. a page that needs a consistent view)."""
+        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
+
+    # -- writes -----------------------------------------------------------------------------
+    def write(self, name_or_text: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one write statement in a write transaction and return its rows."""
+        statement = _statement(name_or_text)
+
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return _records(tx.run(statement, params))
+
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def write_with(self, work: Callable[[neo4j.ManagedTransaction], Any]) -> Any:
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def write_batches(
+        self,
+        name_or_text: str,
+        rows: Iterable[dict[str, Any]],
+        batch_size: int = 5000,
+        on_batch: Callable[[int], None] | None = None,
+        **params: Any,
+    ) -> int:
+        """``UNWIND $rows`` writes, one transaction per batch; returns the number of rows written.
+
+        Each batch commits on its own, so an interrupted load keeps what it finished and the
+        MERGE-based statements let a rerun complete the rest without duplicates.
+        """
+        statement = _statement(name_or_text)
+        written = 0
+        with self.driver.session(database=self.database) as session:
+            for batch in chunked(rows, batch_size):
+                session.execute_write(lambda tx, b=batch: tx.run(statement, rows=b, **params).consume())
+                written += len(batch)
+                if on_batch:
+                    on_batch(len(batch))
+        return written
+
+    def run_autocommit(self, text: str, **params: Any) -> None:
+        """Statements that must not run in a managed transaction (schema, CALL IN TRANSACTIONS)."""
+        with self.driver.session(database=self.database) as session:
+            session.run(text, params).consume()
+
+    # -- administration ---------------------------------------------------------------------
+    def apply_schema(self) -> None:
+        """Create every constraint and index in ``cypher/schema.cypher`` (each ``IF NOT EXISTS``)."""
+        for statement in queries.statements("schema"):
+            self.run_autocommit(statement)
+        self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+
+    def wipe(self) -> None:
+        """Delete every node and relationship, in batches so large graphs fit in memory."""
+        self.run_autocommit(
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        )
+
+    def ping(self) -> bool:
+        self.driver.execute_query("RETURN 1", database_=self.database, routing_=RoutingControl.READ)
+        return True
+
+    def counts(self, labels: Sequence[str] | None = None) -> dict[str, int]:
+        """Node counts per label and relationship counts per type, from the count store."""
+        rows = self.read(
+            "CALL db.labels() YIELD label "
+            "CALL (label) { MATCH (n) WHERE label IN labels(n) RETURN count(n) AS n } "
+            "RETURN label AS name, n "
+            "UNION ALL "
+            "CALL db.relationshipTypes() YIELD relationshipType AS type "
+            "CALL (type) { MATCH ()-[r]->() WHERE type(r) = type RETURN count(r) AS n } "
+            "RETURN type AS name, n"
+        )
+        found = {row["name"]: row["n"] for row in rows}
+        if labels is not None:
+            return {label: found.get(label, 0) for label in labels}
+        return found

@@ -1,0 +1,55 @@
+"""The canonical tables every dataset adapter produces, and the record of rows it rejected.
+
+Adapters turn a source (Online Retail, the Walmart sample, MovieLens, a CSV folder) into these
+pandas tables; the writer puts them into the graph and the models read them for offline
+evaluation, so both see the same cleaned data.
+
+Columns
+-------
+products:   id (str), name, description, price (float|NaN), imageUrl, brand, categoryId (str|None, the leaf),
+            tags (list[str]), avgRating (float|NaN), ratingCount (int)
+categories: id (str), name, parentId (str|None)      -- a tree; roots have no parent
+users:      id (str), name, country, createdAt (Timestamp|NaT)
+events:     user_id (str), product_id (str), type (view|rate|like|dislike|cart|purchase),
+            value (float: rating for ``rate``, quantity for ``purchase``, else NaN),
+            timestamp (Timestamp), order_id (str|None), price (float|NaN, unit price paid)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+EVENT_TYPES = ("view", "rate", "like", "dislike", "cart", "purchase")
+
+PRODUCT_COLUMNS = ["id", "name", "description", "price", "imageUrl", "brand", "categoryId", "tags",
+                   "avgRating", "ratingCount"]
+CATEGORY_COLUMNS = ["id", "name", "parentId"]
+USER_COLUMNS = ["id", "name", "country", "createdAt"]
+EVENT_COLUMNS = ["user_id", "product_id", "type", "value", "timestamp", "order_id", "price"]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A source row left out, with where it was and why."""
+
+    file: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Tables:
+    dataset: str
+    products: pd.DataFrame
+    categories: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CATEGORY_COLUMNS))
+    users: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=USER_COLUMNS))
+    events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def purchases(self) -> pd.DataFrame:
+        return self.events[self.events["type"] == "purchase"]

@@ -1,0 +1,53 @@
+"""The Flask app factory: a list of named steps, no global app."""
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+
+from webapp.errors import register_error_handlers
+from webapp.extensions import neo4j
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    return app
+
+
+def configure(app: Flask, config: dict[str, Any] | None) -> None:
+    app.config.update(
+        # Every worker must share one key for sessions to survive across workers; `shopgraph serve` sets it.
+        SECRET_KEY=os.environ.get("SHOPGRAPH_SECRET_KEY") or secrets.token_hex(32),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SHOPGRAPH_SECURE_COOKIES", "0") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+
+
+def register_extensions(app: Flask) -> None:
+    neo4j.init_app(app)
+    for optional in ("webapp.security",):
+        try:
+            module = __import__(optional, fromlist=["init_app"])
+        except ModuleNotFoundError as error:
+            if error.name != optional:
+                raise
+            continue
+        module.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.blueprints import registered
+
+    for blueprint, prefix in registered():
+        app.register_blueprint(blueprint, url_prefix=prefix)

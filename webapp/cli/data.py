@@ -1,0 +1,33 @@
+"""``shopgraph load``: a dataset into the graph."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from graph.db import Graph, GraphUnavailable
+from loaders import DATASETS, load
+
+
+@click.command("load")
+@click.argument("dataset", type=click.Choice(sorted(DATASETS)), default="online-retail")
+@click.option("--path", type=click.Path(exists=True, path_type=Path), help="The source file or folder.")
+@click.option("--reset", is_flag=True, help="Delete the whole graph first.")
+@click.option("--limit-rejections", default=20, show_default=True, help="Rejected rows to list one by one.")
+def load_command(dataset: str, path: Path | None, reset: bool, limit_rejections: int) -> None:
+    """Load DATASET (default online-retail) into Neo4j; rerunning it changes nothing."""
+    try:
+        with Graph() as graph:
+            summary = load(graph, dataset, path=path, reset=reset, progress=True)
+    except GraphUnavailable as error:
+        click.echo(f"error: Neo4j is unreachable ({error}); start it with `shopgraph neo4j start`", err=True)
+        sys.exit(1)
+    except (FileNotFoundError, ValueError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    click.echo(summary.report(limit_rejections))
+
+
+def register(main: click.Group) -> None:
+    main.add_command(load_command)

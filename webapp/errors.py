@@ -1,0 +1,67 @@
+"""Errors as the shopper or the API client should see them: JSON under /api, pages elsewhere, never a trace."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from graph.db import GraphUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An API failure with its HTTP status, a stable code and a message naming the problem."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, field: str | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if field:
+        body["error"]["field"] = field
+    return jsonify(body), status
+
+
+def _page(status: int, title: str, message: str):
+    try:
+        return render_template("error.html", status=status, title=title, message=message), status
+    except Exception:  # the error page itself must never fail
+        log.exception("error page failed to render")
+        return f"<h1>{status} {title}</h1><p>{message}</p>", status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError):
+        return json_error(error.status, error.code, error.message, error.field)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = (error.name or "error").lower().replace(" ", "_")
+        if _wants_json():
+            return json_error(error.code or 500, code, error.description or error.name)
+        return _page(error.code or 500, error.name, error.description or "")
+
+    for unavailable in GraphUnavailable:
+        @app.errorhandler(unavailable)
+        def graph_down(error: Exception):
+            log.warning("Neo4j unreachable: %s", error)
+            message = "The shop's database is unreachable; please try again shortly."
+            if _wants_json():
+                return json_error(503, "graph_unavailable", message)
+            return _page(503, "Service unavailable", message)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if _wants_json():
+            return json_error(500, "internal_error", "Something went wrong on our side.")
+        return _page(500, "Something went wrong", "Something went wrong on our side; please try again.")

@@ -1,0 +1,23 @@
+"""The Flask extension that owns the app's one Neo4j driver (in ``app.extensions["neo4j"]``)."""
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from graph.db import Graph
+from graph.settings import Neo4jSettings
+
+
+class Neo4j:
+    def init_app(self, app: Flask) -> None:
+        settings = app.config.get("NEO4J_SETTINGS") or Neo4jSettings.from_env()
+        # The driver connects lazily, so the app starts (and answers 503) while Neo4j is down.
+        app.extensions["neo4j"] = Graph(settings)
+
+    @property
+    def graph(self) -> Graph:
+        return current_app.extensions["neo4j"]
+
+
+def graph() -> Graph:
+    """The current app's graph handle."""
+    return current_app.extensions["neo4j"]
