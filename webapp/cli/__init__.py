@@ -15,7 +15,7 @@ for group in (neo4j_server, data, queries, web):
     group.register(main)
 
 # Commands from parts that may not be installed yet register themselves when they are.
-for optional in ("webapp.cli.models", "webapp.cli.accounts", "webapp.cli.bench"):
+for optional in ("webapp.cli.models", "webapp.cli.evaluate", "webapp.cli.accounts", "webapp.cli.bench", "webapp.cli.merch"):
     try:
         module = __import__(optional, fromlist=["register"])
     except ModuleNotFoundError as error:
