@@ -12,6 +12,7 @@ CREATE CONSTRAINT user_email IF NOT EXISTS FOR (u:User) REQUIRE u.email IS UNIQU
 CREATE CONSTRAINT order_id IF NOT EXISTS FOR (o:Order) REQUIRE o.id IS UNIQUE;
 CREATE CONSTRAINT rule_id IF NOT EXISTS FOR (r:Rule) REQUIRE r.id IS UNIQUE;
 CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.id IS UNIQUE;
+CREATE CONSTRAINT sign_in_guard_email IF NOT EXISTS FOR (g:SignInGuard) REQUIRE g.email IS UNIQUE;
 
 CREATE INDEX product_created IF NOT EXISTS FOR (p:Product) ON (p.createdAt);
 CREATE INDEX product_price IF NOT EXISTS FOR (p:Product) ON (p.price);

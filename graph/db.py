@@ -46,7 +46,13 @@ class Graph:
 
     def __init__(self, settings: Neo4jSettings | None = None, **driver_options: Any) -> None:
         self.settings = settings or Neo4jSettings.from_env()
-        options = {"connection_acquisition_timeout": 10.0, "max_connection_pool_size": 50}
+        options = {
+            "connection_acquisition_timeout": 10.0,
+            "max_connection_pool_size": 50,
+            # Named queries mention every relationship type and property of the graph model, and a dataset
+            # without ratings or likes would otherwise log a "does not exist" warning on each run.
+            "notifications_disabled_classifications": ["UNRECOGNIZED"],
+        }
         options.update(driver_options)
         self.driver = GraphDatabase.driver(
             self.settings.uri, auth=(self.settings.user, self.settings.password), **options

@@ -11,7 +11,9 @@ class Neo4j:
     def init_app(self, app: Flask) -> None:
         settings = app.config.get("NEO4J_SETTINGS") or Neo4jSettings.from_env()
         # The driver connects lazily, so the app starts (and answers 503) while Neo4j is down.
-        app.extensions["neo4j"] = Graph(settings)
+        # A request gives up on a dead server after a few seconds (the driver's default is 30 s of retries),
+        # so the shopper sees the 503 page promptly.
+        app.extensions["neo4j"] = Graph(settings, max_transaction_retry_time=app.config.get("NEO4J_RETRY_SECONDS", 5.0))
 
     @property
     def graph(self) -> Graph:

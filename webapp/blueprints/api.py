@@ -1,11 +1,35 @@
-"""The JSON API under /api/v1."""
+"""The JSON API under /api/v1: the catalogue, search, recommendations and feedback events.
+
+Reads of the catalogue are open. Recommendations need a caller: a signed-in shopper gets their own;
+a merchandiser (session or token) may ask for any ``user_id``. Events are written for the signed-in
+shopper (session + ``X-CSRFToken``) or, with a token, for the ``user_id`` each event names; only
+tokens send batches. Errors are ``{"error": {"code", "message", "field"?}}`` with the right status.
+The OpenAPI document (``webapp.openapi``) describes every route here, and a test keeps it true.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from datetime import date, datetime
+from typing import Any
 
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from graph.catalog import DEFAULT_SORT, SORTS, Catalog
+from graph.events import Event, Feedback, InvalidEvent, check_id, parse_event
+from models.serving import STRATEGIES, UnknownStrategy
+from webapp import openapi, recommender
+from webapp.display import display_name
+from webapp.errors import ApiError
 from webapp.neo4j_ext import graph
+from webapp.security import Caller, require_api_caller
 
 blueprint = Blueprint("api", __name__)
+blueprint.record_once(lambda state: recommender.init_app(state.app))
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_K = 100
+MAX_QUERY_LENGTH = 200
+MAX_BATCH = 1000
 
 
 @blueprint.get("/health")
@@ -13,3 +37,240 @@ def health():
     """Up when Neo4j answers a read; the GraphUnavailable handler turns a dead server into a 503."""
     graph().ping()
     return jsonify({"status": "ok", "neo4j": "up"})
+
+
+@blueprint.get("/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document(current_app))
+
+
+# -- arguments -----------------------------------------------------------------------------------
+def _bad(field: str, message: str) -> ApiError:
+    return ApiError(400, "invalid_parameter", message, field)
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    text = request.args.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise _bad(name, f"{name} must be a whole number from {low} to {high}") from None
+    if not low <= value <= high:
+        raise _bad(name, f"{name} must be a whole number from {low} to {high}")
+    return value
+
+
+def choice_arg(name: str, default: str, choices: tuple[str, ...] | dict) -> str:
+    value = request.args.get(name) or default
+    if value not in choices:
+        raise _bad(name, f"{name} must be one of {', '.join(choices)}")
+    return value
+
+
+def _product_json(product: dict[str, Any]) -> dict[str, Any]:
+    body = {
+        "id": product["id"],
+        "name": display_name(product.get("name")),
+        "price": product.get("price"),
+        "currency": current_app.config.get("CURRENCY", "GBP"),
+        "imageUrl": product.get("imageUrl"),
+        "brand": product.get("brand"),
+        "avgRating": product.get("avgRating"),
+        "ratingCount": product.get("ratingCount") or 0,
+        "url": url_for("shop.product", product_id=product["id"]) if "shop" in current_app.blueprints else None,
+    }
+    for extra in ("description", "categories", "tags"):
+        if extra in product:
+            body[extra] = product[extra]
+    return body
+
+
+def _page_json(listing, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"items": items, "page": listing.page, "per_page": listing.per_page, "total": listing.total,
+            "pages": listing.pages}
+
+
+def _recommendations_json(recommendations) -> list[dict[str, Any]]:
+    cards = recommender.shelf(recommendations, Catalog(graph()), display_name)
+    return [{"product_id": card["id"], "score": card["score"], "because": card["because"], "reason": card["reason"],
+             "product": _product_json(card)} for card in cards]
+
+
+# -- catalogue -----------------------------------------------------------------------------------
+@blueprint.get("/products")
+def products():
+    page = int_arg("page", 1, 1, MAX_PAGE)
+    per_page = int_arg("per_page", 24, 1, MAX_PER_PAGE)
+    sort = choice_arg("sort", DEFAULT_SORT, SORTS)
+    category = request.args.get("category")
+    catalog = Catalog(graph())
+    if category:
+        check_id_arg(category, "category")
+        if catalog.category(category) is None:
+            raise ApiError(404, "not_found", f"There is no category {category!r}.", "category")
+        listing = catalog.category_products(category, sort, page, per_page)
+    else:
+        listing = catalog.listing(sort, page, per_page)
+    return jsonify(_page_json(listing, [_product_json(p) for p in listing.items]))
+
+
+def check_id_arg(value: str, field: str) -> str:
+    try:
+        return check_id(value, field)
+    except InvalidEvent as error:
+        raise _bad(error.field, error.message) from None
+
+
+def _existing_product(product_id: str) -> dict[str, Any]:
+    found = Catalog(graph()).product(product_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"There is no product {product_id!r}.", "product_id")
+    return found
+
+
+@blueprint.get("/products/<product_id>")
+def product(product_id: str):
+    return jsonify(_product_json(_existing_product(product_id)))
+
+
+@blueprint.get("/products/<product_id>/similar")
+def similar(product_id: str):
+    k = int_arg("k", 10, 1, MAX_K)
+    _existing_product(product_id)
+    items = recommender.service().similar_products(product_id, k)
+    return jsonify({"product_id": product_id, "items": _recommendations_json(items)})
+
+
+@blueprint.get("/products/<product_id>/bought-together")
+def bought_together(product_id: str):
+    k = int_arg("k", 10, 1, MAX_K)
+    _existing_product(product_id)
+    items = recommender.service().bought_together(product_id, k)
+    return jsonify({"product_id": product_id, "items": _recommendations_json(items)})
+
+
+@blueprint.get("/search")
+def search():
+    text = request.args.get("q", "")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise _bad("q", f"q must be at most {MAX_QUERY_LENGTH} characters")
+    page = int_arg("page", 1, 1, MAX_PAGE)
+    per_page = int_arg("per_page", 24, 1, MAX_PER_PAGE)
+    results = Catalog(graph()).search(text, page, per_page)
+    items = [{**_product_json(p), "score": p["score"]} for p in results.items]
+    return jsonify({"q": text, "words": results.words, **_page_json(results, items)})
+
+
+# -- recommendations -----------------------------------------------------------------------------
+@blueprint.get("/recommendations")
+def recommendations():
+    caller = require_api_caller()
+    k = int_arg("k", 10, 1, MAX_K)
+    strategy = choice_arg("strategy", "hybrid", STRATEGIES)
+    user_id = request.args.get("user_id") or None
+    if user_id is not None:
+        check_id_arg(user_id, "user_id")
+    user_id = _subject(caller, user_id)
+    if user_id is not None and not Feedback(graph()).known_users([user_id]):
+        raise ApiError(404, "not_found", f"There is no user {user_id!r}.", "user_id")
+    try:
+        items = recommender.service().recommend(user_id, k, strategy)
+    except UnknownStrategy:
+        raise _bad("strategy", f"strategy must be one of {', '.join(STRATEGIES)}") from None
+    return jsonify({"user_id": user_id, "strategy": strategy, "k": k, "items": _recommendations_json(items)})
+
+
+def _subject(caller: Caller, user_id: str | None) -> str | None:
+    """Whose recommendations: a shopper only their own; a merchandiser anyone's (or a visitor's)."""
+    if caller.role == "merchandiser":
+        return user_id if user_id or caller.is_token else caller.user_id
+    if caller.is_token:
+        raise ApiError(403, "forbidden", "Recommendations for a user need a merchandiser token.", "user_id")
+    if user_id not in (None, caller.user_id):
+        raise ApiError(403, "forbidden", "You can only see your own recommendations.", "user_id")
+    return caller.user_id
+
+
+# -- feedback ------------------------------------------------------------------------------------
+@blueprint.post("/events")
+def events():
+    caller = require_api_caller()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise _bad("body", "Send a JSON object: an event, or {\"events\": [...]} with an API token.")
+    if "events" in body:
+        return _record_batch(caller, body["events"])
+    user_id, event = _checked_event(caller, body, "")
+    _require_known([user_id], [event.product_id])
+    result = Feedback(graph()).record(user_id, event)
+    if result is None:  # deleted between the check and the write
+        raise ApiError(404, "not_found", f"There is no product {event.product_id!r}.", "product_id")
+    recommender.forget(user_id)
+    return jsonify({"recorded": 1, "user_id": user_id, "type": event.type, "product_id": event.product_id,
+                    "value": event.value, "result": _iso(result)})
+
+
+def _checked_event(caller: Caller, item: Any, prefix: str) -> tuple[str, Event]:
+    if not isinstance(item, dict):
+        raise _bad(prefix.rstrip(".") or "body", "An event is a JSON object with product_id and type.")
+    try:
+        event = parse_event(item.get("type"), item.get("product_id"), item.get("value"), prefix)
+    except InvalidEvent as error:
+        raise _bad(error.field, error.message) from None
+    user_id = item.get("user_id")
+    if caller.is_token:
+        if user_id is None:
+            raise _bad(f"{prefix}user_id", "With an API token each event names its user_id.")
+        return check_id_arg(user_id, f"{prefix}user_id"), event
+    if user_id not in (None, caller.user_id):
+        raise ApiError(403, "forbidden", "You can only record your own feedback.", f"{prefix}user_id")
+    return caller.user_id, event
+
+
+def _require_known(user_ids: list[str] | None, product_ids: list[str], fields: dict[str, str] | None = None) -> None:
+    fields = fields or {}
+    existing = Catalog(graph()).existing(product_ids)
+    for product_id in product_ids:
+        if product_id not in existing:
+            raise ApiError(404, "not_found", f"There is no product {product_id!r}.",
+                           fields.get(f"p:{product_id}", "product_id"))
+    if user_ids:
+        known = Feedback(graph()).known_users(user_ids)
+        for user_id in user_ids:
+            if user_id not in known:
+                raise ApiError(404, "not_found", f"There is no user {user_id!r}.",
+                               fields.get(f"u:{user_id}", "user_id"))
+
+
+def _record_batch(caller: Caller, items: Any):
+    if not caller.is_token:
+        raise ApiError(403, "forbidden", "Batches of events need an API token; send single events instead.",
+                       "events")
+    if not isinstance(items, list) or not items:
+        raise _bad("events", "events must be a non-empty list of events")
+    if len(items) > MAX_BATCH:
+        raise _bad("events", f"Send at most {MAX_BATCH} events per batch")
+    checked = [_checked_event(caller, item, f"events[{i}].") for i, item in enumerate(items)]
+    fields: dict[str, str] = {}
+    for i, (user_id, event) in enumerate(checked):
+        fields.setdefault(f"p:{event.product_id}", f"events[{i}].product_id")
+        fields.setdefault(f"u:{user_id}", f"events[{i}].user_id")
+    # Everything is checked before anything is written, and the batch is one transaction.
+    _require_known([user_id for user_id, _ in checked], [event.product_id for _, event in checked], fields)
+    results = Feedback(graph()).record_many(checked)
+    for user_id in dict.fromkeys(user_id for user_id, _ in checked):
+        recommender.forget(user_id)
+    return jsonify({"recorded": len(checked),
+                    "results": [{"user_id": u, "type": e.type, "product_id": e.product_id, "result": _iso(r)}
+                                for (u, e), r in zip(checked, results)]})
+
+
+def _iso(value: Any) -> Any:
+    """Datetimes as ISO 8601 text (Flask would write them as HTTP dates)."""
+    if isinstance(value, dict):
+        return {key: _iso(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_iso(item) for item in value]
+    return value.isoformat() if isinstance(value, (datetime, date)) else value

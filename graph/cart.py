@@ -1,0 +1,99 @@
+"""The shopper's cart, kept in the graph as ADDED_TO_CART edges, and the orders checkout places.
+
+Checkout is one write transaction: it reads the cart, creates the Order with its CONTAINS lines at
+today's prices, updates the PURCHASED roll-up and empties the cart, so a failure leaves the cart as
+it was. The ``*_tx`` functions run inside a caller's transaction (``graph.events`` batches them).
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import neo4j
+
+from graph import queries
+from graph.db import Graph
+from graph.records import plain
+
+#: Most units of one product a cart line holds, and one order line.
+MAX_CART_QUANTITY = 99
+MAX_ORDER_QUANTITY = 999
+
+
+def add_to_cart_tx(tx: neo4j.ManagedTransaction, user_id: str, product_id: str, quantity: int) -> int | None:
+    """The quantity now in the cart, or None when the shopper or product is unknown."""
+    record = tx.run(queries.query("add_to_cart"), userId=user_id, productId=product_id, quantity=quantity,
+                    maxQuantity=MAX_CART_QUANTITY).single()
+    return record["quantity"] if record else None
+
+
+def remove_from_cart_tx(tx: neo4j.ManagedTransaction, user_id: str, product_id: str) -> bool:
+    return tx.run(queries.query("remove_from_cart"), userId=user_id, productId=product_id).single()["removed"] > 0
+
+
+def place_order_tx(tx: neo4j.ManagedTransaction, user_id: str, lines: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Places an order of ``lines`` (``{productId, quantity}``); None when no line names a known product."""
+    merged: dict[str, int] = {}
+    for line in lines:
+        merged[line["productId"]] = min(merged.get(line["productId"], 0) + line["quantity"], MAX_ORDER_QUANTITY)
+    if not merged:
+        return None
+    record = tx.run(queries.query("place_order"), userId=user_id, orderId=str(uuid.uuid4()),
+                    lines=[{"productId": pid, "quantity": q} for pid, q in merged.items()]).single()
+    if record is None:
+        return None
+    return plain({**record["order"], "lines": record["lines"], "items": record["items"], "total": record["total"]})
+
+
+class Cart:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def lines(self, user_id: str) -> list[dict[str, Any]]:
+        """``[{product, quantity, subtotal}]``, the most recently added first."""
+        rows = plain(self.graph.read("cart_lines", userId=user_id))
+        return [{"product": row["product"], "quantity": row["quantity"],
+                 "subtotal": row["quantity"] * (row["product"]["price"] or 0.0)} for row in rows]
+
+    def summary(self, user_id: str) -> dict[str, Any]:
+        """``{lines, items (units), total}``."""
+        lines = self.lines(user_id)
+        return {"lines": lines, "items": sum(line["quantity"] for line in lines),
+                "total": sum(line["subtotal"] for line in lines)}
+
+    def size(self, user_id: str) -> int:
+        """Units in the cart (the header's badge)."""
+        return self.graph.read_value("cart_size", userId=user_id) or 0
+
+    def add(self, user_id: str, product_id: str, quantity: int = 1) -> int | None:
+        return self.graph.write_with(lambda tx: add_to_cart_tx(tx, user_id, product_id, quantity))
+
+    def set_quantity(self, user_id: str, product_id: str, quantity: int) -> bool:
+        """Sets a line's quantity (0 removes it); False when the product is not in the cart."""
+        if quantity <= 0:
+            return self.remove(user_id, product_id)
+        quantity = min(quantity, MAX_CART_QUANTITY)
+        return bool(self.graph.write("set_cart_quantity", userId=user_id, productId=product_id, quantity=quantity))
+
+    def remove(self, user_id: str, product_id: str) -> bool:
+        return self.graph.write_with(lambda tx: remove_from_cart_tx(tx, user_id, product_id))
+
+    def checkout(self, user_id: str) -> dict[str, Any] | None:
+        """Turns the cart into an order ``{id, at, lines, items, total}``; None when the cart is empty."""
+
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, Any] | None:
+            rows = tx.run(queries.query("cart_lines"), userId=user_id).data()
+            lines = [{"productId": row["product"]["id"], "quantity": row["quantity"]} for row in rows]
+            return place_order_tx(tx, user_id, lines)
+
+        return self.graph.write_with(work)
+
+    def orders(self, user_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The shopper's orders, newest first: ``{id, at, lines: [{product, quantity, price}], total}``."""
+        rows = plain(self.graph.read("shopper_orders", userId=user_id, limit=limit))
+        return [{**row["order"], "lines": row["lines"], "total": row["total"]} for row in rows]
+
+    def order(self, user_id: str, order_id: str) -> dict[str, Any] | None:
+        """One of the shopper's own orders; None for an unknown order or someone else's."""
+        row = self.graph.read_one("shopper_order", userId=user_id, orderId=order_id)
+        return plain({**row["order"], "lines": row["lines"], "total": row["total"]}) if row else None

@@ -1,0 +1,264 @@
+"""The OpenAPI 3 document of /api/v1, served at /api/v1/openapi.json.
+
+Written by hand, next to the code it describes; ``tests/webapp/test_openapi.py`` walks the app's URL
+map and fails when a route and this document disagree. Other blueprints that add routes under
+/api/v1 (e.g. the merchandiser's rules) describe them with ``contribute(app, paths)``.
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any
+
+from flask import Flask
+
+from graph.catalog import SORTS
+from graph.events import EVENT_TYPES
+from models.serving import STRATEGIES
+
+API_PREFIX = "/api/v1"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+def _ok(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _query(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+def _path(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": {"type": "string", "maxLength": 100}}
+
+
+_PAGE = _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1})
+_PER_PAGE = _query("per_page", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 24})
+_K = _query("k", "How many items.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10})
+_PRODUCT_ID = _path("product_id", "The product's id (e.g. a stock code).")
+
+_SESSION_OR_TOKEN = [{"bearerToken": []}, {"sessionCookie": []}]
+
+_PATHS: dict[str, dict[str, Any]] = {
+    "/health": {
+        "get": {
+            "operationId": "health", "summary": "Whether the API and its Neo4j database answer.",
+            "tags": ["service"], "security": [],
+            "responses": {"200": _ok("Up.", "Health"), "503": _error("Unavailable")},
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "operationId": "openapi", "summary": "This document.", "tags": ["service"], "security": [],
+            "responses": {"200": {"description": "The OpenAPI 3 document.",
+                                  "content": {"application/json": {"schema": {"type": "object"}}}}},
+        }
+    },
+    "/products": {
+        "get": {
+            "operationId": "listProducts", "summary": "A page of the catalogue, optionally of one category.",
+            "tags": ["catalogue"], "security": [],
+            "parameters": [
+                _PAGE, _PER_PAGE,
+                _query("category", "Only products in this category or below it (a category id).",
+                       {"type": "string", "maxLength": 100}),
+                _query("sort", "The order.", {"type": "string", "enum": list(SORTS), "default": "popular"}),
+            ],
+            "responses": {"200": _ok("A page of products.", "ProductPage"), "400": _error("BadRequest"),
+                          "404": _error("NotFound"), "503": _error("Unavailable")},
+        }
+    },
+    "/products/{product_id}": {
+        "get": {
+            "operationId": "getProduct", "summary": "One product, with its description, categories and tags.",
+            "tags": ["catalogue"], "security": [], "parameters": [_PRODUCT_ID],
+            "responses": {"200": _ok("The product.", "Product"), "404": _error("NotFound"),
+                          "503": _error("Unavailable")},
+        }
+    },
+    "/products/{product_id}/similar": {
+        "get": {
+            "operationId": "similarProducts", "summary": "Products like this one, each with its reason.",
+            "tags": ["recommendations"], "security": [], "parameters": [_PRODUCT_ID, _K],
+            "responses": {"200": _ok("Similar products.", "RelatedProducts"), "400": _error("BadRequest"),
+                          "404": _error("NotFound"), "503": _error("Unavailable")},
+        }
+    },
+    "/products/{product_id}/bought-together": {
+        "get": {
+            "operationId": "boughtTogether", "summary": "Products bought in the same baskets as this one.",
+            "tags": ["recommendations"], "security": [], "parameters": [_PRODUCT_ID, _K],
+            "responses": {"200": _ok("Products bought together.", "RelatedProducts"), "400": _error("BadRequest"),
+                          "404": _error("NotFound"), "503": _error("Unavailable")},
+        }
+    },
+    "/search": {
+        "get": {
+            "operationId": "searchProducts",
+            "summary": "Full-text product search, best match first, tolerant of small typos.",
+            "tags": ["catalogue"], "security": [],
+            "parameters": [
+                _query("q", "The words to look for; any text is accepted (no query syntax).",
+                       {"type": "string", "maxLength": 200}),
+                _PAGE, _PER_PAGE,
+            ],
+            "responses": {"200": _ok("A page of matches.", "SearchPage"), "400": _error("BadRequest"),
+                          "503": _error("Unavailable")},
+        }
+    },
+    "/recommendations": {
+        "get": {
+            "operationId": "recommendations",
+            "summary": "Recommendations for the signed-in shopper, or for any user with a merchandiser token.",
+            "tags": ["recommendations"], "security": _SESSION_OR_TOKEN,
+            "parameters": [
+                _query("user_id", "Whose recommendations. A shopper may give only their own id; a merchandiser "
+                                  "any (a merchandiser token without it gets a visitor's list).",
+                       {"type": "string", "maxLength": 100}),
+                _K,
+                _query("strategy", "Which recommender.", {"type": "string", "enum": list(STRATEGIES),
+                                                          "default": "hybrid"}),
+            ],
+            "responses": {"200": _ok("Recommended products, best first.", "Recommendations"),
+                          "400": _error("BadRequest"), "401": _error("Unauthorized"), "403": _error("Forbidden"),
+                          "404": _error("NotFound"), "503": _error("Unavailable")},
+        }
+    },
+    "/events": {
+        "post": {
+            "operationId": "recordEvents",
+            "summary": "Records feedback: one event for the signed-in shopper (send X-CSRFToken), or with an API "
+                       "token one event or a batch, each naming its user_id. A batch is written whole or not at all.",
+            "tags": ["feedback"], "security": _SESSION_OR_TOKEN,
+            "parameters": [{"name": "X-CSRFToken", "in": "header", "required": False,
+                            "description": "The page's csrf-token; required with a session cookie, not with a "
+                                           "bearer token.", "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "oneOf": [_ref("Event"), _ref("EventBatch")]}}}},
+            "responses": {"200": _ok("What was recorded.", "Recorded"), "400": _error("BadRequest"),
+                          "401": _error("Unauthorized"), "403": _error("Forbidden"), "404": _error("NotFound"),
+                          "503": _error("Unavailable")},
+        }
+    },
+}
+
+_PRODUCT_PROPERTIES = {
+    "id": {"type": "string"},
+    "name": {"type": "string"},
+    "price": {"type": "number", "nullable": True},
+    "currency": {"type": "string", "example": "GBP"},
+    "imageUrl": {"type": "string", "nullable": True},
+    "brand": {"type": "string", "nullable": True},
+    "avgRating": {"type": "number", "nullable": True, "minimum": 1, "maximum": 5},
+    "ratingCount": {"type": "integer"},
+    "url": {"type": "string", "description": "The product's page in the shop."},
+}
+
+_SCHEMAS: dict[str, Any] = {
+    "Health": {"type": "object", "properties": {"status": {"type": "string"}, "neo4j": {"type": "string"}}},
+    "ProductCard": {"type": "object", "required": ["id", "name"], "properties": _PRODUCT_PROPERTIES},
+    "Product": {"allOf": [_ref("ProductCard"), {"type": "object", "properties": {
+        "description": {"type": "string", "nullable": True},
+        "categories": {"type": "array", "description": "Root first.", "items": {
+            "type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}},
+        "tags": {"type": "array", "items": {"type": "string"}},
+    }}]},
+    "ProductPage": {"type": "object", "properties": {
+        "items": {"type": "array", "items": _ref("ProductCard")},
+        "page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": {"type": "integer"},
+        "pages": {"type": "integer"},
+    }},
+    "SearchPage": {"allOf": [_ref("ProductPage"), {"type": "object", "properties": {
+        "q": {"type": "string"}, "words": {"type": "array", "items": {"type": "string"},
+                                           "description": "The words searched for (for highlighting)."},
+    }}]},
+    "Because": {"type": "object", "required": ["kind"], "description": "Evidence for a recommendation, e.g. "
+                "{\"kind\": \"bought_with\", \"product\": \"22423\"} or {\"kind\": \"trending\"}.",
+                "properties": {"kind": {"type": "string"}}, "additionalProperties": True},
+    "Recommendation": {"type": "object", "properties": {
+        "product_id": {"type": "string"}, "score": {"type": "number"},
+        "because": {"type": "array", "items": _ref("Because")},
+        "reason": {"type": "string", "description": "The evidence in words, e.g. \"Bought with Red Mug\"."},
+        "product": _ref("ProductCard"),
+    }},
+    "Recommendations": {"type": "object", "properties": {
+        "user_id": {"type": "string", "nullable": True}, "strategy": {"type": "string"}, "k": {"type": "integer"},
+        "items": {"type": "array", "items": _ref("Recommendation")},
+    }},
+    "RelatedProducts": {"type": "object", "properties": {
+        "product_id": {"type": "string"}, "items": {"type": "array", "items": _ref("Recommendation")},
+    }},
+    "Event": {"type": "object", "required": ["product_id", "type"], "properties": {
+        "product_id": {"type": "string", "maxLength": 100},
+        "type": {"type": "string", "enum": list(EVENT_TYPES)},
+        "value": {"type": "integer", "description": "rate: the rating 1-5 (required); cart: quantity to add 1-99; "
+                                                    "purchase: quantity 1-999; ignored otherwise."},
+        "user_id": {"type": "string", "maxLength": 100,
+                    "description": "Required with an API token; with a session, only the shopper's own id."},
+    }},
+    "EventBatch": {"type": "object", "required": ["events"], "properties": {
+        "events": {"type": "array", "minItems": 1, "maxItems": 1000, "items": _ref("Event")},
+    }},
+    "Recorded": {"type": "object", "properties": {
+        "recorded": {"type": "integer"},
+        "result": {"type": "object", "description": "What changed, for a single event (e.g. avgRating)."},
+        "results": {"type": "array", "items": {"type": "object"}, "description": "Per event, for a batch."},
+    }},
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "field": {"type": "string", "description": "The parameter or body field at fault, e.g. events[2].type."},
+        }}}},
+}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+_RESPONSES = {
+    "BadRequest": _error_response("Bad input; error.field names the parameter or field (code invalid_parameter, "
+                                  "or csrf_failed when a session write lacks X-CSRFToken)."),
+    "Unauthorized": _error_response("No caller: sign in or send 'Authorization: Bearer <token>' (codes "
+                                    "unauthorized, invalid_token)."),
+    "Forbidden": _error_response("The caller may not do this (another shopper's data, a role too low)."),
+    "NotFound": _error_response("An unknown product, category or user; error.field names which."),
+    "Unavailable": _error_response("The graph database is unreachable (code graph_unavailable)."),
+}
+
+
+def contribute(app: Flask, paths: dict[str, dict[str, Any]]) -> None:
+    """Adds the description of routes another blueprint serves under /api/v1 (paths relative to it)."""
+    app.extensions.setdefault("openapi_paths", {}).update(paths)
+
+
+def document(app: Flask) -> dict[str, Any]:
+    paths = {**_PATHS, **app.extensions.get("openapi_paths", {})}
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "ShopGraph API",
+            "version": "1.0.0",
+            "description": "The shop's catalogue, search, recommendations with their reasons, and feedback. "
+                           "Errors are {\"error\": {\"code\", \"message\", \"field\"}}.",
+        },
+        "servers": [{"url": API_PREFIX}],
+        "paths": deepcopy(paths),
+        "components": {
+            "schemas": deepcopy(_SCHEMAS),
+            "responses": deepcopy(_RESPONSES),
+            "securitySchemes": {
+                "bearerToken": {"type": "http", "scheme": "bearer",
+                                "description": "From `shopgraph token create --role merchandiser|integration`."},
+                "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session",
+                                  "description": "The shop's sign-in session; writes also need X-CSRFToken."},
+            },
+        },
+    }

@@ -1,0 +1,174 @@
+"""The app's one RecommendationService, and recommendations put into the shop's words.
+
+Recommendations come only from ``models.serving.RecommendationService``. This module owns its
+lifecycle (one per app, in ``app.extensions["recommender"]``, built on first use so that app start
+stays fast) and turns each item's ``because`` evidence into a sentence a shopper reads:
+"Bought with Red Mug", "Same category as Tea Set", "Trending now".
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Flask, current_app
+
+from graph.catalog import Catalog
+from graph.db import GraphUnavailable
+from models.serving import Recommendation, RecommendationService
+
+log = logging.getLogger(__name__)
+
+
+class _Holder:
+    def __init__(self, app: Flask) -> None:
+        self._graph = app.extensions["neo4j"]
+        self._artefacts_dir = app.config.get("ARTEFACTS_DIR")
+        self._service: RecommendationService | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> RecommendationService:
+        if self._service is None:
+            with self._lock:
+                if self._service is None:
+                    self._service = RecommendationService(self._graph, artefacts_dir=self._artefacts_dir)
+        return self._service
+
+
+def init_app(app: Flask) -> None:
+    """Registers the service holder once per app (blueprints call this when they are registered)."""
+    app.extensions.setdefault("recommender", _Holder(app))
+
+
+def service() -> RecommendationService:
+    return current_app.extensions["recommender"].get()
+
+
+def forget(user_id: str) -> None:
+    """Tells the service a shopper's feedback changed, so their next list is fresh."""
+    service().forget(user_id)
+
+
+def recommend_for_page(user_id: str | None, k: int, strategy: str = "hybrid") -> list[Recommendation]:
+    """Recommendations for a page; a failing engine costs the page a row, never the page itself."""
+    try:
+        return service().recommend(user_id, k, strategy)
+    except GraphUnavailable:
+        raise
+    except Exception:
+        log.exception("recommendations failed for %s (%s)", user_id, strategy)
+        return []
+
+
+def related_for_page(kind: str, product_id: str, k: int) -> list[Recommendation]:
+    """``similar_products`` or ``bought_together`` for a product page, with the same forgiveness."""
+    try:
+        return getattr(service(), kind)(product_id, k)
+    except GraphUnavailable:
+        raise
+    except Exception:
+        log.exception("%s failed for product %s", kind, product_id)
+        return []
+
+
+# -- reasons in words -------------------------------------------------------------------------
+_PRODUCT_REASONS = {
+    "bought_with": "Bought with {product}",
+    "bought_together": "Bought with {product}",
+    "co_purchase": "Bought with {product}",
+    "also_bought": "Shoppers who bought {product} also bought this",
+    "similar_to": "Similar to {product}",
+    "similar": "Similar to {product}",
+    "content": "Similar to {product}",
+    "same_category": "Same category as {product}",
+    "same_brand": "Same brand as {product}",
+    "shared_tag": "Shares a tag with {product}",
+    "same_tag": "Shares a tag with {product}",
+    "liked": "Because you liked {product}",
+    "rated": "Because you rated {product}",
+    "viewed": "Because you looked at {product}",
+    "purchased": "Because you bought {product}",
+    "embedding": "Close to {product} in taste",
+}
+_PLAIN_REASONS = {
+    "trending": "Trending now",
+    "popular": "Popular in the shop",
+    "popularity": "Popular in the shop",
+    "liked_by_similar_shoppers": "Liked by shoppers like you",
+    "matches_your_taste": "Matches your taste",
+    "collaborative": "Shoppers like you chose this",
+    "user_neighbourhood": "Shoppers like you chose this",
+    "similar_users": "Shoppers like you chose this",
+    "mf": "Picked for your taste",
+    "embedding": "Picked for your taste",
+    "content": "Matches what you like",
+    "hybrid": "Picked for you",
+    "multi": "Picked for you",
+    "pinned": "Featured",
+    "boosted": "Featured",
+    "repeat_purchase": "You buy this regularly",
+}
+
+
+def reason_ids(because: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
+    """The product ids and category ids a list of evidence mentions."""
+    products, categories = set(), set()
+    for evidence in because or []:
+        if isinstance(evidence.get("product"), str):
+            products.add(evidence["product"])
+        if isinstance(evidence.get("category"), str):
+            categories.add(evidence["category"])
+    return products, categories
+
+
+def describe(because: list[dict[str, Any]], product_names: dict[str, str], category_names: dict[str, str],
+             limit: int = 2) -> str:
+    """The evidence for one item as a short sentence, e.g. "Bought with Red Mug · Trending now"."""
+    phrases: list[str] = []
+    for evidence in because or []:
+        phrase = _phrase(evidence, product_names, category_names)
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    return " · ".join(phrases[:limit])
+
+
+def _phrase(evidence: dict[str, Any], product_names: dict[str, str], category_names: dict[str, str]) -> str:
+    kind = str(evidence.get("kind") or "")
+    product = product_names.get(evidence.get("product") or "")
+    category = evidence.get("category")
+    category = category_names.get(category, category) if isinstance(category, str) else None
+    if product and kind in _PRODUCT_REASONS:
+        return _PRODUCT_REASONS[kind].format(product=product)
+    if category:
+        return f"More in {category}"
+    if evidence.get("brand"):
+        return f"More from {evidence['brand']}"
+    if evidence.get("tag"):
+        return f"Also tagged “{evidence['tag']}”"
+    if kind in _PLAIN_REASONS:
+        return _PLAIN_REASONS[kind]
+    return kind.replace("_", " ").capitalize()
+
+
+def shelf(recommendations: list[Recommendation], catalog: Catalog, display_name=str,
+          current: str | None = None) -> list[dict[str, Any]]:
+    """Product cards for a list of recommendations, in order, each with ``reason`` (words), ``score`` and
+    ``because``; items whose product no longer exists are left out. Two reads: the products and any
+    categories the evidence names. On a product's own page (``current``) its reasons say "this item"."""
+    wanted = [item.product_id for item in recommendations]
+    mentioned_products: set[str] = set()
+    mentioned_categories: set[str] = set()
+    for item in recommendations:
+        products, categories = reason_ids(item.because)
+        mentioned_products |= products
+        mentioned_categories |= categories
+    cards = {p["id"]: p for p in catalog.products(wanted + sorted(mentioned_products - set(wanted)))}
+    names = {pid: display_name(card["name"] or pid) for pid, card in cards.items()}
+    if current:
+        names[current] = "this item"
+    category_names = catalog.category_names(sorted(mentioned_categories))
+    return [
+        {**cards[item.product_id], "score": item.score, "because": item.because,
+         "reason": describe(item.because, names, category_names)}
+        for item in recommendations if item.product_id in cards
+    ]
