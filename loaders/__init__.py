@@ -6,6 +6,7 @@ offline evaluation); ``load(graph, name, ...)`` writes them into Neo4j and retur
 from __future__ import annotations
 
 import importlib
+import time
 from pathlib import Path
 
 from loaders.tables import Tables
@@ -25,7 +26,12 @@ def read(dataset: str, path: Path | None = None) -> Tables:
 
 
 def load(graph, dataset: str, path: Path | None = None, reset: bool = False, progress: bool = True):
+    """Read ``dataset`` and write it into ``graph``; returns a ``loaders.summary.LoadSummary``."""
     from loaders.writer import write_tables
 
+    started = time.perf_counter()
     tables = read(dataset, path)
-    return write_tables(graph, tables, reset=reset, progress=progress)
+    read_seconds = time.perf_counter() - started
+    summary = write_tables(graph, tables, reset=reset, progress=progress)
+    summary.read_seconds = read_seconds
+    return summary

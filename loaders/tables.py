@@ -7,12 +7,17 @@ evaluation, so both see the same cleaned data.
 Columns
 -------
 products:   id (str), name, description, price (float|NaN), imageUrl, brand, categoryId (str|None, the leaf),
-            tags (list[str]), avgRating (float|NaN), ratingCount (int)
+            tags (list[str]), avgRating (float|NaN), ratingCount (int),
+            createdAt (Timestamp|NaT, when the product first appeared; optional),
+            categoryIds (list[str], optional: every category the product is in, ``categoryId`` first,
+            for products in several, e.g. a film in two genres; absent means ``[categoryId]``)
 categories: id (str), name, parentId (str|None)      -- a tree; roots have no parent
 users:      id (str), name, country, createdAt (Timestamp|NaT)
 events:     user_id (str), product_id (str), type (view|rate|like|dislike|cart|purchase),
-            value (float: rating for ``rate``, quantity for ``purchase``, else NaN),
+            value (float: rating for ``rate``, quantity for ``purchase`` and ``cart``, else NaN),
             timestamp (Timestamp), order_id (str|None), price (float|NaN, unit price paid)
+
+Timestamps are timezone-naive UTC (``datetime64``), so every dataset compares the same way.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ import pandas as pd
 EVENT_TYPES = ("view", "rate", "like", "dislike", "cart", "purchase")
 
 PRODUCT_COLUMNS = ["id", "name", "description", "price", "imageUrl", "brand", "categoryId", "tags",
-                   "avgRating", "ratingCount"]
+                   "avgRating", "ratingCount", "createdAt", "categoryIds"]
 CATEGORY_COLUMNS = ["id", "name", "parentId"]
 USER_COLUMNS = ["id", "name", "country", "createdAt"]
 EVENT_COLUMNS = ["user_id", "product_id", "type", "value", "timestamp", "order_id", "price"]

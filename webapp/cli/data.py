@@ -26,6 +26,9 @@ def load_command(dataset: str, path: Path | None, reset: bool, limit_rejections:
     except (FileNotFoundError, ValueError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("\nstopped: what was written is kept; run the same command again to complete the load", err=True)
+        sys.exit(130)
     click.echo(summary.report(limit_rejections))
 
 
