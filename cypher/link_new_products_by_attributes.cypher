@@ -4,6 +4,7 @@
 // training replaces them.
 // Parameters: productIds (list of ids), perProduct (int: neighbours per product), version (string or null)
 // Columns: productId, neighbours (int: edges written)
+// Writes: SIMILAR_TO edges (model 'shared-attributes') from each new product.
 // Example (a write; run by models.publish.publish_new_products when no content model is trained)
 UNWIND $productIds AS id
 MATCH (n:Product {id: id})

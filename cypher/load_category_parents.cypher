@@ -2,6 +2,7 @@
 // source no longer has, so a category has at most one parent. Both categories exist already.
 // Parameters: $rows, a list of {id: string, parentId: string}
 // Columns: none (a write)
+// Writes: PARENT_OF edges; deletes a parent edge the source no longer has.
 // Example: $rows = [{id: 'home-kitchen--mugs-cups', parentId: 'home-kitchen'}]
 UNWIND $rows AS row
 MATCH (child:Category {id: row.id})

@@ -2,7 +2,8 @@
 // answered by Neo4j's count store (instant at any size). The load summary compares them before and after.
 // Parameters: none
 // Columns: name (a label or relationship type), kind ('node' or 'relationship'), count (int)
-// Example: shopgraph cypher load_counts  ->  {name: 'Product', kind: 'node', count: 3656}, ...
+// Example: shopgraph cypher load_counts
+//          (rows such as {name: 'Product', kind: 'node', count: 3656})
 CALL () {
   MATCH (n:Product) RETURN 'Product' AS name, 'node' AS kind, count(n) AS count
   UNION ALL MATCH (n:Category) RETURN 'Category' AS name, 'node' AS kind, count(n) AS count

@@ -6,6 +6,7 @@
 // Parameters: $rows, a list of {id: string, userId: string, at: epoch millis,
 //   items: [{productId: string, quantity: float, price: float|null}]}
 // Columns: none (a write)
+// Writes: Order nodes, PLACED and CONTAINS edges.
 // Example: $rows = [{id: '536365', userId: '17850', at: 1291191960000,
 //   items: [{productId: '85123A', quantity: 6.0, price: 2.55}]}]
 UNWIND $rows AS row

@@ -6,6 +6,7 @@
 //   avgRating (float|null), ratingCount (int|null), createdAt (epoch millis|null),
 //   categoryPath (string, e.g. 'Home & Kitchen > Mugs & Cups'), categoryIds: [string], tags: [string]}
 // Columns: none (a write)
+// Writes: Product nodes, IN_CATEGORY, MADE_BY (and Brand nodes), TAGGED (and Tag nodes).
 // Example: $rows = [{id: '85123A', name: 'White Hanging Heart T-Light Holder', price: 2.55, brand: null,
 //   categoryIds: ['lights-candles--candle-holders'], categoryPath: 'Lights & Candles > Candle Holders', tags: [], ...}]
 UNWIND $rows AS row

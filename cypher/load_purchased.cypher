@@ -5,6 +5,7 @@
 // Parameters: $rows, a list of {userId: string,
 //   items: [{productId: string, count: int, quantity: float, at: epoch millis}]}
 // Columns: none (a write)
+// Writes: PURCHASED edges.
 // Example: $rows = [{userId: '17850', items: [{productId: '85123A', count: 12, quantity: 96.0, at: 1291191960000}]}]
 UNWIND $rows AS row
 MATCH (user:User {id: row.userId})

@@ -3,6 +3,7 @@
 // otherwise each edge is MERGEd and its values set again, so a rerun changes nothing.
 // Parameters: $rows, a list of {userId: string, items: [{productId: string, rating: float, at: epoch millis}]}
 // Columns: none (a write)
+// Writes: RATED edges.
 // Example: $rows = [{userId: '196', items: [{productId: '242', rating: 3.0, at: 881250949000}]}]
 UNWIND $rows AS row
 MATCH (user:User {id: row.userId})

@@ -2,6 +2,7 @@
 // A missing name or country keeps the old value; createdAt is the first time the user was seen.
 // Parameters: $rows, a list of {id: string, name: string|null, country: string|null, createdAt: epoch millis|null}
 // Columns: none (a write)
+// Writes: User nodes.
 // Example: $rows = [{id: '17850', name: null, country: 'United Kingdom', createdAt: 1291191960000}]
 UNWIND $rows AS row
 MERGE (user:User {id: row.id})

@@ -3,6 +3,7 @@
 // Parameters: rows (list of {from, to, score}: product ids and the neighbour score), model (string, e.g. "cooc"),
 //             version (string: the artefact version, "YYYYmmddTHHMMSSZ")
 // Columns: written (int)
+// Writes: BOUGHT_WITH edges.
 // Example (a write; run by models.publish, not by `shopgraph cypher`):
 //   graph.write_batches("publish_bought_with", rows, model="cooc", version="20240101T000000Z")
 UNWIND $rows AS row

@@ -3,6 +3,7 @@
 // Parameters: version (string), models (list of model names), similarTo, boughtWith (int: edges written),
 //             productVectors, userVectors (int: nodes given vectors)
 // Columns: version, publishedAt
+// Writes: one ModelVersion node.
 // Example (a write; run by models.publish after the edges and vectors)
 MERGE (v:ModelVersion {version: $version})
 SET v.publishedAt = datetime(), v.models = $models, v.similarTo = $similarTo, v.boughtWith = $boughtWith,

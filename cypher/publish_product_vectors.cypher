@@ -3,6 +3,7 @@
 // A null vector leaves that property as it is.
 // Parameters: rows (list of {id, embedding, mf}), version (string)
 // Columns: written (int)
+// Writes: Product.embedding, Product.mf and their version.
 // Example (a write; run by models.publish): graph.write_batches("publish_product_vectors", rows, version="20240101T000000Z")
 UNWIND $rows AS row
 MATCH (n:Product {id: row.id})

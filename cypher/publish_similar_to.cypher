@@ -3,6 +3,7 @@
 // Parameters: rows (list of {from, to, score}: product ids and the neighbour score), model (string, e.g. "tfidf"),
 //             version (string: the artefact version, "YYYYmmddTHHMMSSZ")
 // Columns: written (int)
+// Writes: SIMILAR_TO edges.
 // Example (a write; run by models.publish, not by `shopgraph cypher`):
 //   graph.write_batches("publish_similar_to", rows, model="tfidf", version="20240101T000000Z")
 UNWIND $rows AS row

@@ -3,6 +3,7 @@
 // Runs outside a managed transaction (CALL ... IN TRANSACTIONS keeps memory flat on big graphs).
 // Parameters: version (string: the version that stays)
 // Columns: none
+// Writes: deletes SIMILAR_TO edges of other versions.
 // Example (a write; run by models.publish): graph.run_autocommit(queries.query("retire_similar_to"), version="20240101T000000Z")
 MATCH (:Product)-[r:SIMILAR_TO]->(:Product)
 WHERE r.version IS NULL OR r.version <> $version

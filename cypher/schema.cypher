@@ -2,6 +2,7 @@
 // product search and the vector indexes behind embedding search. Every statement is IF NOT EXISTS,
 // so applying it again changes nothing.
 // Parameters: none. Applied by `shopgraph load` and at app start.
+// Writes: constraints and indexes (several statements; applied by Graph.apply_schema, not by `shopgraph cypher`).
 
 CREATE CONSTRAINT product_id IF NOT EXISTS FOR (p:Product) REQUIRE p.id IS UNIQUE;
 CREATE CONSTRAINT category_id IF NOT EXISTS FOR (c:Category) REQUIRE c.id IS UNIQUE;

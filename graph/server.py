@@ -97,9 +97,11 @@ server.directories.run={folder / "run"}
 server.directories.import={folder / "import"}
 server.directories.plugins={folder / "plugins"}
 # The shop serves a Neo4j Browser guide; the Browser may play guides from the app's address.
+# Neo4j 5.26 declares this setting under its old name (…_whitelist) and hands it to the Browser through
+# dbms.clientConfig(); the newer …_allowlist spelling is not recognised there and would be ignored.
 # neo4j-admin does not declare the browser.* settings, hence strict validation off.
 server.config.strict_validation.enabled=false
-browser.remote_content_hostname_allowlist={os.environ.get("SHOPGRAPH_GUIDE_HOSTS", "127.0.0.1,localhost")}
+browser.remote_content_hostname_whitelist={os.environ.get("SHOPGRAPH_GUIDE_HOSTS", "127.0.0.1,localhost")}
 """
 
 

@@ -190,6 +190,10 @@ _SCHEMAS: dict[str, Any] = {
     }},
     "Recommendations": {"type": "object", "properties": {
         "user_id": {"type": "string", "nullable": True}, "strategy": {"type": "string"}, "k": {"type": "integer"},
+        "list_id": {"type": "string", "nullable": True, "description": "This list's id: product urls carry it as "
+                    "?rec=, and POST /recommendations/{list_id}/clicks records a click on it."},
+        "variant": {"type": "string", "nullable": True, "description": "A or B while an A/B test runs and no "
+                    "strategy was asked for."},
         "items": {"type": "array", "items": _ref("Recommendation")},
     }},
     "RelatedProducts": {"type": "object", "properties": {

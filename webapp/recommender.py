@@ -15,6 +15,7 @@ from flask import Flask, current_app
 
 from graph.catalog import Catalog
 from graph.db import GraphUnavailable
+from models.merch_rules import GraphMerchandiserRules
 from models.serving import Recommendation, RecommendationService
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,9 @@ class _Holder:
         if self._service is None:
             with self._lock:
                 if self._service is None:
-                    self._service = RecommendationService(self._graph, artefacts_dir=self._artefacts_dir)
+                    # Merchandiser rules apply to every list the shop serves; offline evaluation runs without them.
+                    self._service = RecommendationService(self._graph, artefacts_dir=self._artefacts_dir,
+                                                          merchandiser_rules=GraphMerchandiserRules(self._graph))
         return self._service
 
 

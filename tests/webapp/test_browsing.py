@@ -15,7 +15,7 @@ def _text(response) -> str:
 
 def _product_links(page: str) -> list[str]:
     """Product ids in the order their cards appear (each card links its image and title to the product)."""
-    return list(dict.fromkeys(re.findall(r'class="card-link" href="/products/([^"]+)"', page)))
+    return list(dict.fromkeys(re.findall(r'class="card-link" href="/products/([^"?]+)', page)))
 
 
 def test_a_visitor_sees_trending_products_with_their_reason(client, shop):

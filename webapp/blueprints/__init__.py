@@ -9,6 +9,7 @@ BLUEPRINTS = [
     ("webapp.blueprints.auth", None),
     ("webapp.blueprints.shop", None),
     ("webapp.blueprints.merch", None),
+    ("webapp.blueprints.rules_api", "/api/v1/rules"),
 ]
 
 

@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from graph.catalog import DEFAULT_SORT, SORTS, Catalog
 from graph.events import Event, Feedback, InvalidEvent, check_id, parse_event
 from models.serving import STRATEGIES, UnknownStrategy
-from webapp import openapi, recommender
+from webapp import online_metrics, openapi, recommender
 from webapp.display import display_name
 from webapp.errors import ApiError
 from webapp.neo4j_ext import graph
@@ -24,6 +24,8 @@ from webapp.security import Caller, require_api_caller
 
 blueprint = Blueprint("api", __name__)
 blueprint.record_once(lambda state: recommender.init_app(state.app))
+blueprint.record_once(lambda state: online_metrics.init_app(state.app))
+blueprint.record_once(lambda state: openapi.contribute(state.app, CLICK_PATHS))
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -92,10 +94,17 @@ def _page_json(listing, items: list[dict[str, Any]]) -> dict[str, Any]:
             "pages": listing.pages}
 
 
-def _recommendations_json(recommendations) -> list[dict[str, Any]]:
+def _recommendations_json(recommendations, list_id: str | None = None) -> list[dict[str, Any]]:
+    """Items with their product cards; with a ``list_id``, product urls carry ``?rec=`` so a visit counts as a
+    click on the list."""
     cards = recommender.shelf(recommendations, Catalog(graph()), display_name)
-    return [{"product_id": card["id"], "score": card["score"], "because": card["because"], "reason": card["reason"],
-             "product": _product_json(card)} for card in cards]
+    items = [{"product_id": card["id"], "score": card["score"], "because": card["because"], "reason": card["reason"],
+              "product": _product_json(card)} for card in cards]
+    if list_id is not None:
+        for item in items:
+            if item["product"]["url"]:
+                item["product"]["url"] = url_for("shop.product", product_id=item["product_id"], rec=list_id)
+    return items
 
 
 # -- catalogue -----------------------------------------------------------------------------------
@@ -175,11 +184,34 @@ def recommendations():
     user_id = _subject(caller, user_id)
     if user_id is not None and not Feedback(graph()).known_users([user_id]):
         raise ApiError(404, "not_found", f"There is no user {user_id!r}.", "user_id")
+    metrics = online_metrics.metrics()
+    # A caller who names no strategy gets the shopper's variant while an A/B test runs.
+    assignment = None if request.args.get("strategy") else metrics.assignment(user_id)
+    if assignment is not None:
+        strategy = assignment.strategy
     try:
         items = recommender.service().recommend(user_id, k, strategy)
     except UnknownStrategy:
         raise _bad("strategy", f"strategy must be one of {', '.join(STRATEGIES)}") from None
-    return jsonify({"user_id": user_id, "strategy": strategy, "k": k, "items": _recommendations_json(items)})
+    list_id = metrics.served([item.product_id for item in items], strategy, user_id, "api", assignment)
+    return jsonify({"user_id": user_id, "strategy": strategy, "k": k, "list_id": list_id,
+                    "variant": assignment.variant if assignment else None,
+                    "items": _recommendations_json(items, list_id)})
+
+
+@blueprint.post("/recommendations/<list_id>/clicks")
+def recommendation_click(list_id: str):
+    """A click on a product of a served list, for clients that show products in their own pages."""
+    caller = require_api_caller()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise _bad("body", "Send a JSON object: {\"product_id\": \"...\"}.")
+    product_id = check_id_arg(body.get("product_id"), "product_id")
+    if not online_metrics.LIST_ID.match(list_id):
+        raise ApiError(404, "not_found", f"There is no recommendation list {list_id!r}.", "list_id")
+    _existing_product(product_id)
+    online_metrics.metrics().clicked(list_id, product_id, caller.user_id)
+    return jsonify({"recorded": 1, "list_id": list_id, "product_id": product_id})
 
 
 def _subject(caller: Caller, user_id: str | None) -> str | None:
@@ -274,3 +306,31 @@ def _iso(value: Any) -> Any:
     if isinstance(value, list):
         return [_iso(item) for item in value]
     return value.isoformat() if isinstance(value, (datetime, date)) else value
+
+
+CLICK_PATHS = {
+    "/recommendations/{list_id}/clicks": {
+        "post": {
+            "operationId": "recordRecommendationClick",
+            "summary": "Records a click on a product of a served recommendation list (its list_id), for clients "
+                       "that show products in their own pages; the shop's own links carry ?rec=<list_id> instead.",
+            "tags": ["recommendations"], "security": [{"bearerToken": []}, {"sessionCookie": []}],
+            "parameters": [{"name": "list_id", "in": "path", "required": True,
+                            "description": "The list_id of a /recommendations answer.",
+                            "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["product_id"],
+                "properties": {"product_id": {"type": "string", "maxLength": 100}}}}}},
+            "responses": {
+                "200": {"description": "Recorded (written within a second).", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"recorded": {"type": "integer"},
+                                                                "list_id": {"type": "string"},
+                                                                "product_id": {"type": "string"}}}}}},
+                "400": {"$ref": "#/components/responses/BadRequest"},
+                "401": {"$ref": "#/components/responses/Unauthorized"},
+                "404": {"$ref": "#/components/responses/NotFound"},
+                "503": {"$ref": "#/components/responses/Unavailable"},
+            },
+        }
+    }
+}

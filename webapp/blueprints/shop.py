@@ -17,7 +17,7 @@ from graph.cart import Cart
 from graph.catalog import DEFAULT_SORT, SORTS, Catalog
 from graph.db import GraphUnavailable
 from graph.events import Event, Feedback, InvalidEvent, parse_event
-from webapp import display, recommender
+from webapp import display, online_metrics, recommender
 from webapp.forms import ConfirmForm, FeedbackForm, QuantityForm
 from webapp.neo4j_ext import graph
 from webapp.security import safe_next
@@ -25,6 +25,7 @@ from webapp.security import safe_next
 blueprint = Blueprint("shop", __name__)
 blueprint.record_once(lambda state: recommender.init_app(state.app))
 blueprint.record_once(lambda state: display.register(state.app))
+blueprint.record_once(lambda state: online_metrics.init_app(state.app))
 
 PER_PAGE = 24
 MAX_PAGE = 10_000
@@ -97,18 +98,25 @@ def _header() -> dict[str, Any]:
 def home():
     catalog = _catalog()
     user_id = _signed_in_id()
+    metrics = online_metrics.metrics()
     for_you, recent, trending = [], [], []
+    for_you_list = trending_list = None
     if user_id:
-        for_you = recommender.shelf(recommender.recommend_for_page(user_id, SHELF_SIZE), catalog,
+        # While an A/B test runs, the shopper's variant decides the strategy.
+        assignment = metrics.assignment(user_id)
+        strategy = assignment.strategy if assignment else "hybrid"
+        for_you = recommender.shelf(recommender.recommend_for_page(user_id, SHELF_SIZE, strategy), catalog,
                                     display.display_name)
+        for_you_list = metrics.served([card["id"] for card in for_you], strategy, user_id, "home", assignment)
         recent = Feedback(graph()).recently_viewed(user_id, 6)
     if not for_you:
         trending = recommender.shelf(recommender.recommend_for_page(None, SHELF_SIZE, "trending"), catalog,
                                      display.display_name)
+        trending_list = metrics.served([card["id"] for card in trending], "trending", user_id, "home")
     # A brand-new shop has no trend yet: show its best-known products rather than an empty page.
     fallback = [] if for_you or trending else catalog.listing(DEFAULT_SORT, 1, SHELF_SIZE).items
     return render_template("shop/home.html", for_you=for_you, recent=recent, trending=trending,
-                           fallback=fallback)
+                           fallback=fallback, for_you_list=for_you_list, trending_list=trending_list)
 
 
 @blueprint.get("/categories")
@@ -145,12 +153,18 @@ def product(product_id: str):
     if found is None:
         abort(404, "This product is not in the shop (any more).")
     user_id = _signed_in_id()
+    metrics = online_metrics.metrics()
+    if request.args.get("rec"):  # arrived from a recommendation list: a click on it
+        metrics.clicked(request.args["rec"], product_id, user_id)
     state = None
     if user_id:
         _record(user_id, Event("view", product_id))
         state = Feedback(graph()).product_state(user_id, product_id)
     similar, together = _related_rows(catalog, found)
+    similar_list = metrics.served([card["id"] for card in similar], "similar_products", user_id, "product")
+    together_list = metrics.served([card["id"] for card in together], "bought_together", user_id, "product")
     return render_template("shop/product.html", product=found, state=state, similar=similar, together=together,
+                           similar_list=similar_list, together_list=together_list,
                            feedback_form=FeedbackForm(), error=request.args.get("error"))
 
 

@@ -1,0 +1,127 @@
+"""``shopgraph train`` and ``shopgraph recommend``: the models, trained from the graph and asked from the shell."""
+from __future__ import annotations
+
+import json
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+
+from graph.db import Graph, GraphUnavailable
+from graph.recommendations import RecommendationRepository
+from models.merch_rules import GraphMerchandiserRules
+from models.serving import STRATEGIES, RecommendationService
+
+#: Shoppers asked at once by ``recommend --all-users`` (Neo4j answers several reads in parallel).
+PARALLEL_SHOPPERS = 4
+
+
+def _unreachable(error: Exception) -> None:
+    click.echo(f"error: Neo4j is unreachable ({error}); start it with `shopgraph neo4j start`", err=True)
+    sys.exit(1)
+
+
+class _StageBars:
+    """``progress(stage, total)`` for models.publish: one tqdm bar per stage, on stderr."""
+
+    def __init__(self) -> None:
+        self._bar = None
+
+    def __call__(self, stage: str, total: int):
+        from tqdm import tqdm
+
+        self.close()
+        self._bar = tqdm(total=total, desc=f"publish {stage}", unit="row", file=sys.stderr)
+        return self._bar.update
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+@click.command("train")
+@click.option("--models", "model_names", metavar="NAMES",
+              help="Comma-separated models to train (default: every one), e.g. content,collaborative,mf.")
+@click.option("--seed", default=42, show_default=True, help="Seed for reproducible training.")
+def train(model_names: str | None, seed: int) -> None:
+    """Train every model on the graph's interactions, store the artefact version, publish it into the graph."""
+    from models.data import interactions_from_graph
+    from models.publish import PublishError, publish
+    from models.training import train_all
+
+    names = [name.strip() for name in model_names.split(",") if name.strip()] if model_names else None
+    try:
+        with Graph() as graph:
+            graph.driver.verify_connectivity()  # fail at once rather than after the driver's retries
+            click.echo("Reading interactions from the graph...", err=True)
+            interactions = interactions_from_graph(graph)
+            if interactions.n_users == 0 or interactions.events.empty:
+                click.echo("error: the graph has no interactions to learn from; load a dataset first "
+                           "(`shopgraph load online-retail`)", err=True)
+                sys.exit(1)
+            folder = train_all(interactions, models=names, seed=seed, progress=True)
+            bars = _StageBars()
+            try:
+                summary = publish(graph, folder, progress=bars)
+            finally:
+                bars.close()
+    except GraphUnavailable as error:
+        _unreachable(error)
+    except (PublishError, ValueError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Artefacts: {folder}")
+    click.echo(summary.report())
+
+
+@click.command("recommend")
+@click.option("--user", "user_id", metavar="ID", help="The shopper to recommend for.")
+@click.option("--all-users", is_flag=True, help="Every shopper in the graph, in id order.")
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100), help="Products per shopper.")
+@click.option("--strategy", default="hybrid", show_default=True, type=click.Choice(STRATEGIES))
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write the JSON lines to FILE.jsonl instead of the screen.")
+def recommend(user_id: str | None, all_users: bool, k: int, strategy: str, out: Path | None) -> None:
+    """Recommendations as JSON lines: {"user_id", "items": [{"product_id", "score", "because"}]} per shopper."""
+    if bool(user_id) == all_users:
+        raise click.UsageError("give either --user ID or --all-users")
+    try:
+        with Graph() as graph:
+            graph.driver.verify_connectivity()  # fail at once rather than after the driver's retries
+            repository = RecommendationRepository(graph)
+            if user_id and not graph.read("users_exist", userIds=[user_id]):
+                click.echo(f"error: no shopper with id {user_id!r}", err=True)
+                sys.exit(1)
+            service = RecommendationService(graph, merchandiser_rules=GraphMerchandiserRules(graph))
+            users = [user_id] if user_id else list(repository.user_ids())
+            with (out.open("w", encoding="utf-8") if out else nullcontext(sys.stdout)) as sink:
+                written = _write_lines(service, users, k, strategy, sink, show_progress=out is not None)
+    except GraphUnavailable as error:
+        _unreachable(error)
+    if out:
+        click.echo(f"Wrote recommendations for {written:,} shopper(s) to {out}", err=True)
+
+
+def _write_lines(service: RecommendationService, users: list[str], k: int, strategy: str, sink,
+                 show_progress: bool) -> int:
+    from tqdm import tqdm
+
+    def line(user: str) -> str:
+        items = [item.as_dict() for item in service.recommend(user, k, strategy)]
+        return json.dumps({"user_id": user, "items": items}, ensure_ascii=False)
+
+    bar = tqdm(total=len(users), desc="recommend", unit="shopper", file=sys.stderr, disable=not show_progress)
+    with ThreadPoolExecutor(max_workers=PARALLEL_SHOPPERS) as pool:
+        for text in pool.map(line, users):
+            sink.write(text + "\n")
+            bar.update(1)
+    bar.close()
+    return len(users)
+
+
+def register(main: click.Group) -> None:
+    main.add_command(train)
+    main.add_command(recommend)
