@@ -1,0 +1,73 @@
+"""A very short `shopgraph bench` on a tiny shop: every figure is reported, nothing fails, nothing is left running.
+
+No timing is asserted: speed is what the bench measures, on whatever machine runs it.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench import report
+from bench.run import BenchConfig, run
+from tests.bench.tiny_shop import write_invoices
+
+ENDPOINTS = {"health", "recommendations", "product_page", "search_page"}
+
+
+def _alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_short_bench_on_a_tiny_shop_reports_every_figure_without_errors(graph, neo4j_settings, tmp_path):
+    source = write_invoices(tmp_path / "online_retail.csv")
+    config = BenchConfig(dataset="online-retail", path=source, scales=(1, 2), clients=(1, 2),
+                         warmup=0.5, duration=1.5, soak=2.0, soak_clients=2)
+
+    results = run(config, folder=tmp_path / "report", neo4j=neo4j_settings, say=lambda message: None)
+    written = report.write(results, tmp_path / "report", json_file=tmp_path / "bench.json")
+    saved = json.loads((tmp_path / "bench.json").read_text())
+
+    assert not saved["errors"], "\n".join(saved["errors"])
+    assert saved["machine"]["cores"] >= 1 and saved["machine"]["memory_gib"] > 0
+    assert saved["dataset"] == {"name": "online-retail", "products": 12, "shoppers": 8, "events": 66}
+
+    assert saved["ingestion"]["relationships_written"] > 66
+    assert saved["ingestion"]["relationships_per_second"] > 0
+
+    assert saved["training"]["models"], "training reports seconds per model"
+    assert saved["training"]["seconds"] > 0
+
+    base, doubled = saved["scales"]
+    assert (base["scale"], doubled["scale"]) == (1, 2)
+    assert doubled["shoppers"] == 2 * base["shoppers"] == 16
+    # every scale asks for the same original shoppers, so the figures differ by the data alone
+    assert base["serving"]["shoppers_asked"] == doubled["serving"]["shoppers_asked"] == 8
+    assert doubled["ingestion"]["relationships_in_graph"] > base["ingestion"]["relationships_in_graph"]
+
+    phases = {(p["endpoint"], p["clients"]): p for p in base["serving"]["phases"]}
+    assert set(phases) == {(endpoint, clients) for endpoint in ENDPOINTS for clients in (1, 2)}
+    grown = {(p["endpoint"], p["clients"]) for p in doubled["serving"]["phases"]}
+    assert grown == {(endpoint, clients) for endpoint in ("health", "recommendations") for clients in (1, 2)}
+    for scale in saved["scales"]:
+        for phase in scale["serving"]["phases"]:
+            label = f"{phase['endpoint']} at {phase['clients']} clients, {scale['scale']}x"
+            assert phase["requests"] > 0, label
+            assert phase["failures"] == 0, f"{label}: {phase['errors']}"
+            assert set(phase["latency_ms"]) == {"p50", "p95", "p99", "mean", "max"}
+            assert phase["latency_ms"]["p50"] <= phase["latency_ms"]["p99"]
+        assert set(scale["serving"]["ratio"]) == {"1", "2"}
+    assert base["serving"]["soak"]["total"]["failures"] == 0
+    assert phases[("recommendations", 2)]["distinct_paths"] > 1, "many different shoppers are asked for"
+
+    assert {goal["goal"] for goal in saved["goals"]} and all("measured" in goal for goal in saved["goals"])
+    markdown = written["markdown"].read_text()
+    assert "## Goals" in markdown and "cores" in markdown and "## Growth" in markdown
+    for plot in ("latency", "throughput", "growth", "memory", "training"):
+        assert written[plot].stat().st_size > 0
+
+    # The shop's workers were sampled while it ran; none of them (nor gunicorn) outlives the run.
+    workers = {pid for scale in saved["scales"] for sample in scale["memory"]["samples"]
+               for pid in sample["worker_pids"]}
+    assert workers, "the memory sampler saw the gunicorn workers"
+    assert not [pid for pid in workers if _alive(pid)]
