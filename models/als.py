@@ -9,11 +9,11 @@ import warnings
 
 import numpy as np
 
-from models.base import Recommender, check_finite
+from models.base import FactorRecommender, check_finite
 from models.data import Interactions
 
 
-class ALSRecommender(Recommender):
+class ALSRecommender(FactorRecommender):
     name = "als"
     defaults = {"factors": 64, "regularization": 0.05, "alpha": 10.0, "iterations": 15, "seed": 42}
 
@@ -34,17 +34,3 @@ class ALSRecommender(Recommender):
         self.user_factors = np.asarray(model.user_factors, dtype=np.float32)
         self.item_factors = np.asarray(model.item_factors, dtype=np.float32)
         check_finite(self.name, self.user_factors, self.item_factors)
-
-    def score(self, user_indices: np.ndarray) -> np.ndarray:
-        return self.user_factors[np.atleast_1d(user_indices)] @ self.item_factors.T
-
-    def item_similarity(self, item_indices):
-        factors = self.item_factors / np.maximum(np.linalg.norm(self.item_factors, axis=1, keepdims=True), 1e-9)
-        return factors[np.atleast_1d(item_indices)] @ factors.T
-
-    def _state(self):
-        return {"user_factors": self.user_factors, "item_factors": self.item_factors}
-
-    def _restore(self, arrays, facts, folder):
-        self.user_factors = arrays["user_factors"]
-        self.item_factors = arrays["item_factors"]

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from graph.settings import PROJECT_ROOT
+from models.base import json_default
 
 VERSION_FORMAT = "%Y%m%dT%H%M%SZ"
 
@@ -63,7 +64,7 @@ class VersionWriter:
 
     def json(self, name: str, value: Any) -> Path:
         path = self.folder / name
-        path.write_text(json.dumps(value, indent=2, default=_plain))
+        path.write_text(json.dumps(value, indent=2, default=json_default))
         return path
 
     def finish(self, metadata: dict[str, Any]) -> Path:
@@ -94,10 +95,3 @@ def _one_second():
 
     return timedelta(seconds=1)
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

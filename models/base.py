@@ -128,7 +128,7 @@ class Recommender(ABC):
         np.savez(folder / "arrays.npz", **arrays)
         meta = {"class": self.name, "params": self.params, "fit_seconds": self.fit_seconds,
                 "facts": self._facts()}
-        (folder / "model.json").write_text(json.dumps(meta, indent=2, default=_json_default))
+        (folder / "model.json").write_text(json.dumps(meta, indent=2, default=json_default))
         self._save_parts(folder)
         return folder
 
@@ -210,9 +210,31 @@ def check_finite(name: str, *arrays: np.ndarray) -> None:
             raise ModelDiverged(f"{name} produced NaN or infinite values; lower its learning rate")
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """``json.dumps(default=...)`` for numpy scalars and arrays."""
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
         return value.tolist()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+class FactorRecommender(Recommender):
+    """A model scored by user and item factor matrices (MF, ALS): score, similarity and storage in common."""
+
+    user_factors: np.ndarray
+    item_factors: np.ndarray
+
+    def score(self, user_indices: np.ndarray) -> np.ndarray:
+        return self.user_factors[np.atleast_1d(user_indices)] @ self.item_factors.T
+
+    def item_similarity(self, item_indices):
+        factors = self.item_factors / np.maximum(np.linalg.norm(self.item_factors, axis=1, keepdims=True), 1e-9)
+        return factors[np.atleast_1d(item_indices)] @ factors.T
+
+    def _state(self):
+        return {"user_factors": self.user_factors, "item_factors": self.item_factors}
+
+    def _restore(self, arrays, facts, folder):
+        self.user_factors = arrays["user_factors"]
+        self.item_factors = arrays["item_factors"]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from models import metrics
-from models.base import Recommender
+from models.base import Recommender, json_default
 from models.data import Interactions
 from models.splits import Split, random_split, temporal_split
 
@@ -258,7 +258,7 @@ def write_report(result: dict[str, Any], folder: Path | str, json_path: Path | s
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"evaluation-{result['dataset']}"
     paths = {"json": folder / f"{stem}.json", "markdown": folder / f"{stem}.md", "plot": folder / f"{stem}.png"}
-    text = json.dumps(result, indent=2, default=_plain)
+    text = json.dumps(result, indent=2, default=json_default)
     paths["json"].write_text(text)
     if json_path is not None:
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
@@ -276,10 +276,3 @@ def write_report(result: dict[str, Any], folder: Path | str, json_path: Path | s
     plt.close(figure)
     return paths
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.base import Recommender, check_finite
+from models.base import FactorRecommender, check_finite
 from models.data import Interactions
 from models.tf_support import tensorflow
 
 
-class MFRecommender(Recommender):
+class MFRecommender(FactorRecommender):
     name = "mf"
     defaults = {"factors": 64, "alpha": 10.0, "unobserved_weight": 1.0, "l2": 1.0, "steps": 150,
                 "learning_rate": 0.05, "seed": 42}
@@ -57,17 +57,3 @@ class MFRecommender(Recommender):
         self.user_factors = x.numpy()
         self.item_factors = y.numpy()
         check_finite(self.name, self.user_factors, self.item_factors)
-
-    def score(self, user_indices):
-        return self.user_factors[np.atleast_1d(user_indices)] @ self.item_factors.T
-
-    def item_similarity(self, item_indices):
-        factors = self.item_factors / np.maximum(np.linalg.norm(self.item_factors, axis=1, keepdims=True), 1e-9)
-        return factors[np.atleast_1d(item_indices)] @ factors.T
-
-    def _state(self):
-        return {"user_factors": self.user_factors, "item_factors": self.item_factors}
-
-    def _restore(self, arrays, facts, folder):
-        self.user_factors = arrays["user_factors"]
-        self.item_factors = arrays["item_factors"]
