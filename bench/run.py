@@ -23,12 +23,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import loaders
-from bench import goals, growth, ingestion, machine, serving, training
+from bench import goals, growth, ingestion, live_build, machine, serving, training
 from bench.memory import MemorySampler
 from bench.report import DEFAULT_FOLDER
 from bench.scratch import BenchError, bench_neo4j, child_environment
 from bench.shop import ShopServer, create_token
-from bench.workloads import ENDPOINTS, build, shoppers
+from bench.workloads import ENDPOINTS, asked_shoppers, build, shoppers
 from graph.db import Graph
 from graph.settings import Neo4jSettings
 from loaders.tables import Tables
@@ -84,6 +84,7 @@ class _Context:
     artefacts: Path
     logs: Path
     say: Say
+    graph: Graph
     errors: list[str] = field(default_factory=list)
 
 
@@ -108,7 +109,7 @@ def run(config: BenchConfig, folder: Path = DEFAULT_FOLDER, neo4j: Neo4jSettings
             neo4j = stack.enter_context(bench_neo4j())
         artefacts = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="shopgraph-bench-")))
         graph = stack.enter_context(Graph(neo4j))
-        context = _Context(config, child_environment(neo4j, artefacts), artefacts, folder / "logs", say,
+        context = _Context(config, child_environment(neo4j, artefacts), artefacts, folder / "logs", say, graph,
                            results["errors"])
         _require_empty(graph)
 
@@ -191,6 +192,11 @@ def _serve(context: _Context, tables: Tables, token: str, scale: int, endpoints:
     timing = serving.Timing(config.warmup, duration, config.max_requests)
     # Every scale walks the shoppers from the start: same shoppers, same order, a fresh shop.
     cursor: dict[str, int] = {}
+    context.say(f"building lists live at {scale}x, in-process")
+    live = _attempt(context, f"live builds at {scale}x", lambda: live_build.measure_live_builds(
+        context.graph, context.artefacts, asked_shoppers(tables, config.seed)))
+    if live and live["latency_ms"]:
+        context.say(f"  p50 {live['latency_ms']['p50']:.1f} ms, p99 {live['latency_ms']['p99']:.1f} ms")
     context.say(f"serving at {scale}x: `shopgraph serve` on loopback")
 
     def measure() -> dict:
@@ -207,4 +213,4 @@ def _serve(context: _Context, tables: Tables, token: str, scale: int, endpoints:
             measured["load_average_after"] = machine.load_average()
             return {"serving": measured, "memory": memory.result()}
 
-    return _attempt(context, f"serving at {scale}x", measure) or {}
+    return {"live_builds": live, **(_attempt(context, f"serving at {scale}x", measure) or {})}

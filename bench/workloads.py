@@ -58,6 +58,11 @@ def _shuffled(values: list[str], seed: int) -> list[str]:
     return values[:MAX_PATHS]
 
 
+def asked_shoppers(tables: Tables, seed: int = 42) -> list[str]:
+    """The shoppers the recommendations workload asks for, in its order."""
+    return _shuffled(shoppers(tables), seed)
+
+
 def build(tables: Tables, token: str, seed: int = 42) -> dict[str, Workload]:
     """One workload per endpoint in ``ENDPOINTS``.
 
@@ -66,7 +71,7 @@ def build(tables: Tables, token: str, seed: int = 42) -> dict[str, Workload]:
     the figures of two scales differ by the data alone.
     """
     bearer = {"Authorization": f"Bearer {token}"}
-    people = _shuffled(shoppers(tables), seed)
+    people = asked_shoppers(tables, seed)
     products = _shuffled(tables.products["id"].astype(str).tolist(), seed)
     terms = _shuffled(search_terms(tables), seed)
     return {

@@ -14,11 +14,17 @@ CREATE CONSTRAINT order_id IF NOT EXISTS FOR (o:Order) REQUIRE o.id IS UNIQUE;
 CREATE CONSTRAINT rule_id IF NOT EXISTS FOR (r:Rule) REQUIRE r.id IS UNIQUE;
 CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.id IS UNIQUE;
 CREATE CONSTRAINT sign_in_guard_email IF NOT EXISTS FOR (g:SignInGuard) REQUIRE g.email IS UNIQUE;
+CREATE CONSTRAINT recommendation_list_id IF NOT EXISTS FOR (l:RecommendationList) REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT experiment_id IF NOT EXISTS FOR (e:Experiment) REQUIRE e.id IS UNIQUE;
+CREATE CONSTRAINT model_version_version IF NOT EXISTS FOR (v:ModelVersion) REQUIRE v.version IS UNIQUE;
 
 CREATE INDEX product_created IF NOT EXISTS FOR (p:Product) ON (p.createdAt);
 CREATE INDEX product_price IF NOT EXISTS FOR (p:Product) ON (p.price);
 CREATE INDEX category_name IF NOT EXISTS FOR (c:Category) ON (c.name);
 CREATE INDEX order_at IF NOT EXISTS FOR (o:Order) ON (o.at);
+// Every served list is logged (MERGEd by id, above); reports read them by time and by experiment.
+CREATE INDEX recommendation_list_at IF NOT EXISTS FOR (l:RecommendationList) ON (l.at);
+CREATE INDEX recommendation_list_experiment IF NOT EXISTS FOR (l:RecommendationList) ON (l.experimentId);
 
 CREATE FULLTEXT INDEX product_text IF NOT EXISTS
 FOR (p:Product) ON EACH [p.name, p.description, p.brand, p.categoryPath]

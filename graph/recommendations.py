@@ -79,6 +79,30 @@ class ShopperHistory:
         return [i for i in self.interactions if i.type in types]
 
 
+@dataclass(frozen=True)
+class StoredList:
+    """A shopper's list made ahead of time: product ids best first, their scores and evidence (JSON strings),
+    the activity fingerprint and model version it was made for, and when (epoch seconds)."""
+
+    product_ids: tuple[str, ...]
+    scores: tuple[float, ...]
+    because: tuple[str, ...]
+    made_for: str | None
+    version: str | None
+    made_at: float | None
+
+
+@dataclass(frozen=True)
+class ShopperState:
+    """What serving reads first: the shopper's ``activity`` fingerprint (see cypher/shopper_state.cypher),
+    their stored list if any, and which watched products they must not be shown."""
+
+    user_id: str
+    activity: str
+    stored: StoredList | None = None
+    leave_out: frozenset[str] = frozenset()
+
+
 def _fingerprint(row: tuple) -> str:
     """Changes whenever the shopper does anything (every event writes a new ``at``, count or rating)."""
     return hashlib.blake2b(repr(row).encode(), digest_size=12).hexdigest()
@@ -133,6 +157,23 @@ class RecommendationRepository:
             mf=tuple(mf) if mf else None,
             fingerprint=_fingerprint(rows[0]),
         )
+
+    def state(self, user_id: str, watch: Sequence[str] = ()) -> ShopperState | None:
+        """The shopper's activity fingerprint, stored list and which of ``watch`` to leave out; None for an
+        unknown shopper. One small read: the whole of serving when a stored list still holds."""
+        rows = self._rows(queries.query("shopper_state"), userId=user_id, watch=list(watch))
+        if not rows:
+            return None
+        user, activity, ids, scores, because, made_for, version, made_at, leave_out = rows[0]
+        stored = None
+        if ids is not None and scores is not None and because is not None and len(ids) == len(scores) == len(because):
+            stored = StoredList(tuple(ids), tuple(float(s) for s in scores), tuple(because), made_for, version,
+                                float(made_at) if made_at is not None else None)
+        return ShopperState(user, activity, stored, frozenset(leave_out))
+
+    def store_lists(self, rows: list[dict[str, Any]]) -> int:
+        """Writes stored lists (rows of cypher/store_recommendations.cypher) in one transaction."""
+        return self.graph.write("store_recommendations", rows=rows)[0]["stored"] if rows else 0
 
     def candidates(self, sources: Sequence[str], **params: Any) -> list[Candidate]:
         """Rows of several candidate sources, read in one round trip (see the module docstring)."""

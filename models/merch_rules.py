@@ -143,6 +143,11 @@ class GraphMerchandiserRules:
         return hashlib.blake2b(repr([(r.id, r.kind, r.weight, len(r.products), r.pinned) for r in rules]).encode(),
                                digest_size=8).hexdigest()
 
+    def addable_products(self) -> set[str]:
+        """Products a pin may add to a list whose ranking did not propose them: the service checks these
+        against the shopper's exclusions when it serves a list made ahead of time."""
+        return set().union(*(rule.pinned for rule in self.current() if rule.kind == "pin"))
+
     def apply(self, user_id: str | None, items: list[Ranked], excluded: set[str]) -> list[Ranked]:
         return apply_rules(items, self.current(), excluded)
 

@@ -2,24 +2,31 @@
 
 Serving is light: it reads graph edges and stored vectors through ``graph.recommendations`` and the newest
 artefact's metadata (hybrid weights, the multi ranker's arrays), scores with numpy, and never imports
-TensorFlow. A personal list costs two Cypher round trips -- the shopper's history, then every candidate
-source at once -- plus numpy blending; trending, popular and the product vectors are shared caches.
+TensorFlow. Each request first reads the shopper's state: a fingerprint of their activity and the list
+stored for them ahead of time (``list_to_store``, written by ``shopgraph train`` and ``shopgraph recommend
+--all-users --store``). While that stored list still holds -- nothing done since it was made, same model
+version, not too old -- that one small read is all a hybrid list costs. Otherwise the list is built live in
+two more round trips -- the shopper's history, then every candidate source at once -- plus numpy blending;
+trending, popular and the product vectors are shared caches.
 
-Feedback is live: each request reads the shopper's history afresh, so a purchase, rating, like, dislike or
-cart change shows in their very next list (also in other worker processes). Lists are cached per shopper
-under a fingerprint of that history, for a few minutes; ``forget(user_id)`` drops them at once.
+Feedback is live: a purchase, rating, like, dislike or cart change alters the activity fingerprint, so the
+very next list is built afresh from the history (also in other worker processes). Lists are cached per
+shopper under that fingerprint, for a few minutes; ``forget(user_id)`` drops them at once. Merchandiser
+rules apply to every list as it is served, stored or not.
 
 Every item carries ``because``: the evidence that put it there, strongest first (notes/models-contract.md).
 """
 from __future__ import annotations
 
+import json
+import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
+from graph.recommendations import Candidate, RecommendationRepository, ShopperHistory, ShopperState
 from models import rules
 from models.serving_artefacts import ArtefactWatch
 from models.serving_blend import (CandidatePool, ProductVectors, Seeds, add_source_rows, add_vector_scores, blend,
@@ -30,6 +37,12 @@ from models.serving_features import feature_matrix
 STRATEGIES = ("popular", "trending", "content", "collaborative", "mf", "embedding", "hybrid", "multi")
 GENERATORS = ("popular", "trending", "content", "collaborative", "mf", "embedding")
 MAX_K = 100
+#: The strategy whose lists are stored ahead of time (the shop's and the API's default), and how long they are.
+STORED_STRATEGY = "hybrid"
+STORED_SIZE = 50
+#: Stored lists older than this are not used (trending and other shoppers' baskets move on); a nightly
+#: ``shopgraph recommend --all-users --store`` keeps them younger.
+STORED_MAX_AGE = 2 * 24 * 3600.0
 
 #: Blend weights while no trained version says otherwise (metadata.json "hybrid" "weights").
 DEFAULT_WEIGHTS = {"collaborative": 0.35, "content": 0.25, "mf": 0.1, "embedding": 0.1, "trending": 0.15,
@@ -67,6 +80,10 @@ class UnknownStrategy(ValueError):
     pass
 
 
+class UnknownShopper(LookupError):
+    pass
+
+
 @dataclass(frozen=True)
 class Limits:
     """How far each traversal reaches: the bounds that keep a long history as cheap as a short one."""
@@ -96,10 +113,12 @@ class RecommendationService:
 
     def __init__(self, graph, artefacts_dir=None, merchandiser_rules: rules.MerchandiserRules | None = None,
                  limits: Limits | None = None, cache_ttl: float = 300.0, cache_size: int = 4096,
-                 shared_ttl: float = 60.0, version_check_seconds: float = 30.0) -> None:
+                 shared_ttl: float = 60.0, version_check_seconds: float = 30.0,
+                 stored_max_age: float = STORED_MAX_AGE) -> None:
         self.graph = graph
         self.repository = RecommendationRepository(graph)
         self.limits = limits or Limits()
+        self.stored_max_age = stored_max_age
         self.merchandiser_rules = merchandiser_rules or rules.NoMerchandiserRules()
         self.artefacts = ArtefactWatch(artefacts_dir, check_seconds=version_check_seconds)
         self._cache = ShopperCache(cache_size, cache_ttl)
@@ -117,21 +136,60 @@ class RecommendationService:
         An id the graph does not know is answered like a visitor. Raises ``UnknownStrategy`` for a strategy
         not in ``STRATEGIES`` and ``ValueError`` for k outside 1..100.
         """
-        if strategy not in STRATEGIES:
-            raise UnknownStrategy(strategy)
-        if not isinstance(k, int) or not 1 <= k <= MAX_K:
-            raise ValueError(f"k must be a whole number from 1 to {MAX_K}")
-        history = self.repository.history(user_id, self.limits.history) if user_id is not None else None
-        if history is None:
-            return self._for_visitor(k, strategy)
+        _check(k, strategy)
+        if user_id is not None:
+            try:
+                return self.recommend_for(user_id, k, strategy)
+            except UnknownShopper:
+                pass
+        return self._for_visitor(k, strategy)
+
+    def recommend_for(self, user_id: str, k: int = 10, strategy: str = "hybrid") -> list[Recommendation]:
+        """Like ``recommend`` for a known shopper; raises ``UnknownShopper`` for an id the graph does not know.
+
+        The first read is the shopper's state (cypher/shopper_state.cypher). While their activity matches a
+        cached list, or the list stored for them ahead of time still holds, that read is the only one; otherwise
+        the list is built live from their history and every candidate source.
+        """
+        _check(k, strategy)
+        rules_version = getattr(self.merchandiser_rules, "version", None)
+        state = self.repository.state(user_id, sorted(self._watched_products()))
+        if state is None:
+            raise UnknownShopper(user_id)
         # The rules' version is part of the key, so a rule changed in another worker reaches cached lists too.
-        key = (history.user_id, strategy, k, getattr(self.merchandiser_rules, "version", None))
-        cached = self._cache.get(key, history.fingerprint)
+        key = (state.user_id, strategy, k, rules_version)
+        cached = self._cache.get(key, state.activity)
         if cached is not None:
             return list(cached)
-        items = self._for_shopper(history, k, strategy)
-        self._cache.put(key, history.fingerprint, items)
+        ranked = self._stored_ranking(state, strategy, k)
+        if ranked is not None:
+            items = self._finish_for_shopper(state.user_id, ranked, set(state.leave_out), k)
+        else:
+            history = self.repository.history(user_id, self.limits.history)
+            if history is None:
+                raise UnknownShopper(user_id)
+            ranked, excluded = self._rank_for_shopper(history, strategy, k)
+            items = self._finish_for_shopper(history.user_id, ranked, excluded, k)
+        self._cache.put(key, state.activity, items)
         return items
+
+    def list_to_store(self, user_id: str) -> dict[str, Any] | None:
+        """The row cypher/store_recommendations.cypher stores for a shopper (None for an unknown one): their
+        ``STORED_STRATEGY`` ranking before merchandiser rules, ``STORED_SIZE`` long, made for their activity now.
+
+        The state is read before the history, so an event landing in between leaves the stored list marked
+        with the older activity, and serving will not use it.
+        """
+        state = self.repository.state(user_id)
+        history = self.repository.history(user_id, self.limits.history) if state is not None else None
+        if history is None:
+            return None
+        ranked, _ = self._rank_for_shopper(history, STORED_STRATEGY, STORED_SIZE)
+        ranked = ranked[:STORED_SIZE]
+        return {"userId": state.user_id, "ids": [item.product_id for item in ranked],
+                "scores": [round(float(item.score), 6) for item in ranked],
+                "because": [json.dumps(item.because, separators=(",", ":")) for item in ranked],
+                "activity": state.activity, "version": self._model_version() or ""}
 
     def similar_products(self, product_id: str, k: int = 10) -> list[Recommendation]:
         """Products like this one (content), each with its reason."""
@@ -180,7 +238,10 @@ class RecommendationService:
         return _finish(rules.diversify(items), k)
 
     # -- shoppers -----------------------------------------------------------------------------
-    def _for_shopper(self, history: ShopperHistory, k: int, strategy: str) -> list[Recommendation]:
+    def _rank_for_shopper(self, history: ShopperHistory, strategy: str,
+                          k: int) -> tuple[list[rules.Ranked], set[str]]:
+        """The shopper's candidates ranked by the strategy, without their exclusions, topped up with trending
+        products to at least ``k``; and those exclusions (which merchandiser rules must respect too)."""
         seeds, seeds_from_views = choose_seeds(history, self.limits.seeds)
         pool = self._generate(history, seeds, STRATEGY_GENERATORS[strategy])
         if strategy in ("hybrid", "multi"):
@@ -198,8 +259,31 @@ class RecommendationService:
         ranked = rules.leave_out(ranked, excluded)
         if len(ranked) < k:
             ranked += self._backfill(ranked, excluded)[:k]
-        ranked = self.merchandiser_rules.apply(history.user_id, ranked, excluded)
+        return ranked, excluded
+
+    def _finish_for_shopper(self, user_id: str, ranked: list[rules.Ranked], excluded: set[str],
+                            k: int) -> list[Recommendation]:
+        ranked = self.merchandiser_rules.apply(user_id, ranked, excluded)
         return _finish(rules.diversify(ranked), k)
+
+    def _stored_ranking(self, state: ShopperState, strategy: str, k: int) -> list[rules.Ranked] | None:
+        """The shopper's stored list as a ranking, while it is what the live path would build: made for their
+        current activity, with the model version now published, at most ``stored_max_age`` old, long enough."""
+        stored = state.stored
+        if (strategy != STORED_STRATEGY or stored is None or stored.made_for != state.activity
+                or (stored.version or None) != self._model_version() or len(stored.product_ids) < k
+                or stored.made_at is None or time.time() - stored.made_at > self.stored_max_age):
+            return None
+        return [rules.Ranked(pid, score, json.loads(because), self._category(pid))
+                for pid, score, because in zip(stored.product_ids, stored.scores, stored.because)]
+
+    def _watched_products(self) -> set[str]:
+        """Products merchandiser rules may add to a list that its ranking did not propose (pins)."""
+        watched = getattr(self.merchandiser_rules, "addable_products", None)
+        return set(watched()) if watched is not None else set()
+
+    def _model_version(self) -> str | None:
+        return self._vectors.get().version
 
     def _weights(self, history: ShopperHistory, seeds_from_views: bool) -> dict[str, float]:
         """The trained blend (metadata.json "hybrid"), its cold-start weights for a short history, and
@@ -295,6 +379,13 @@ class RecommendationService:
         if current is not None:
             self._cache.clear()
         return self._loaded_vectors
+
+
+def _check(k: int, strategy: str) -> None:
+    if strategy not in STRATEGIES:
+        raise UnknownStrategy(strategy)
+    if not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise ValueError(f"k must be a whole number from 1 to {MAX_K}")
 
 
 def _usable(weights: dict[str, Any] | None) -> dict[str, float] | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 
 class ShopperCache:
-    """Lists per (shopper, strategy, k), valid while the shopper's history fingerprint is unchanged and for
+    """Lists per (shopper, strategy, k), valid while the shopper's activity fingerprint is unchanged and for
     at most ``ttl`` seconds; beyond ``max_entries`` the least recently used go first. Thread-safe."""
 
     def __init__(self, max_entries: int = 4096, ttl: float = 300.0) -> None:

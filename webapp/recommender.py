@@ -17,6 +17,7 @@ from graph.catalog import Catalog
 from graph.db import GraphUnavailable
 from models.merch_rules import GraphMerchandiserRules
 from models.serving import Recommendation, RecommendationService
+from webapp.shelf_cache import TTL, ShelfCache
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,10 @@ class _Holder:
 
 
 def init_app(app: Flask) -> None:
-    """Registers the service holder once per app (blueprints call this when they are registered)."""
+    """Registers the service holder and the shelves' card cache once per app (blueprints call this when they
+    are registered)."""
     app.extensions.setdefault("recommender", _Holder(app))
+    app.extensions.setdefault("shelf_cache", ShelfCache(ttl=app.config.get("SHELF_CACHE_SECONDS", TTL)))
 
 
 def service() -> RecommendationService:
@@ -157,7 +160,8 @@ def shelf(recommendations: list[Recommendation], catalog: Catalog, display_name=
           current: str | None = None) -> list[dict[str, Any]]:
     """Product cards for a list of recommendations, in order, each with ``reason`` (words), ``score`` and
     ``because``; items whose product no longer exists are left out. Two reads: the products and any
-    categories the evidence names. On a product's own page (``current``) its reasons say "this item"."""
+    categories the evidence names (both kept a few seconds per process: webapp.shelf_cache). On a product's
+    own page (``current``) its reasons say "this item"."""
     wanted = [item.product_id for item in recommendations]
     mentioned_products: set[str] = set()
     mentioned_categories: set[str] = set()
@@ -165,11 +169,12 @@ def shelf(recommendations: list[Recommendation], catalog: Catalog, display_name=
         products, categories = reason_ids(item.because)
         mentioned_products |= products
         mentioned_categories |= categories
-    cards = {p["id"]: p for p in catalog.products(wanted + sorted(mentioned_products - set(wanted)))}
+    cache: ShelfCache = current_app.extensions["shelf_cache"]
+    cards = {p["id"]: p for p in cache.products(catalog, wanted + sorted(mentioned_products - set(wanted)))}
     names = {pid: display_name(card["name"] or pid) for pid, card in cards.items()}
     if current:
         names[current] = "this item"
-    category_names = catalog.category_names(sorted(mentioned_categories))
+    category_names = cache.category_names(catalog, sorted(mentioned_categories))
     return [
         {**cards[item.product_id], "score": item.score, "because": item.because,
          "reason": describe(item.because, names, category_names)}

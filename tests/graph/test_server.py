@@ -1,9 +1,12 @@
 """The local server's lifecycle and the schema, against the real Neo4j of the test session."""
 from __future__ import annotations
 
+import re
+
 from click.testing import CliRunner
 
 from graph import server
+from graph.settings import PROJECT_ROOT
 from webapp.cli import main
 
 
@@ -81,7 +84,20 @@ def test_schema_has_every_key_constraint_and_the_search_indexes(session_graph):
     constraints = {(row["labels"][0], row["properties"][0])
                    for row in session_graph.read("SHOW CONSTRAINTS YIELD labelsOrTypes AS labels, properties")}
     assert {("Product", "id"), ("Category", "id"), ("Brand", "name"), ("Tag", "name"), ("User", "id"),
-            ("User", "email"), ("Order", "id"), ("Rule", "id")} <= constraints
+            ("User", "email"), ("Order", "id"), ("Rule", "id"), ("RecommendationList", "id")} <= constraints
     indexes = {row["name"]: row["type"] for row in session_graph.read("SHOW INDEXES YIELD name, type")}
     assert indexes["product_text"] == "FULLTEXT"
     assert indexes["product_embedding"] == "VECTOR"
+
+
+def test_every_node_merged_by_a_key_has_a_uniqueness_constraint_on_it(session_graph):
+    """A MERGE on a key without a constraint scans every node of the label: each served list once cost a
+    scan of every list logged before it."""
+    session_graph.apply_schema()
+    constraints = {(row["labels"][0], row["properties"][0])
+                   for row in session_graph.read("SHOW CONSTRAINTS YIELD labelsOrTypes AS labels, properties")}
+    merged = {(label, key) for path in (PROJECT_ROOT / "cypher").glob("*.cypher")
+              for label, key in re.findall(r"MERGE \(\w*:(\w+) \{(\w+):", path.read_text())}
+
+    assert merged, "no MERGE by key found: the pattern no longer matches the library"
+    assert merged <= constraints, f"merged without a constraint: {sorted(merged - constraints)}"

@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from graph.catalog import DEFAULT_SORT, SORTS, Catalog
 from graph.events import Event, Feedback, InvalidEvent, check_id, parse_event
-from models.serving import STRATEGIES, UnknownStrategy
+from models.serving import STRATEGIES, UnknownShopper, UnknownStrategy
 from webapp import online_metrics, openapi, recommender
 from webapp.display import display_name
 from webapp.errors import ApiError
@@ -182,15 +182,20 @@ def recommendations():
     if user_id is not None:
         check_id_arg(user_id, "user_id")
     user_id = _subject(caller, user_id)
-    if user_id is not None and not Feedback(graph()).known_users([user_id]):
-        raise ApiError(404, "not_found", f"There is no user {user_id!r}.", "user_id")
     metrics = online_metrics.metrics()
     # A caller who names no strategy gets the shopper's variant while an A/B test runs.
     assignment = None if request.args.get("strategy") else metrics.assignment(user_id)
     if assignment is not None:
         strategy = assignment.strategy
+    service = recommender.service()
     try:
-        items = recommender.service().recommend(user_id, k, strategy)
+        # The service's first read tells an unknown shopper, so asking costs no extra round trip.
+        if user_id is None:
+            items = service.recommend(None, k, strategy)
+        else:
+            items = service.recommend_for(user_id, k, strategy)
+    except UnknownShopper:
+        raise ApiError(404, "not_found", f"There is no user {user_id!r}.", "user_id") from None
     except UnknownStrategy:
         raise _bad("strategy", f"strategy must be one of {', '.join(STRATEGIES)}") from None
     list_id = metrics.served([item.product_id for item in items], strategy, user_id, "api", assignment)

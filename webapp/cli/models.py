@@ -6,6 +6,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from graph.db import Graph, GraphUnavailable
 from graph.recommendations import RecommendationRepository
 from models.merch_rules import GraphMerchandiserRules
 from models.serving import STRATEGIES, RecommendationService
+
+if TYPE_CHECKING:
+    from models.stored_lists import StoredSummary
 
 #: Shoppers asked at once by ``recommend --all-users`` (Neo4j answers several reads in parallel).
 PARALLEL_SHOPPERS = 4
@@ -46,8 +50,11 @@ class _StageBars:
 @click.option("--models", "model_names", metavar="NAMES",
               help="Comma-separated models to train (default: every one), e.g. content,collaborative,mf.")
 @click.option("--seed", default=42, show_default=True, help="Seed for reproducible training.")
-def train(model_names: str | None, seed: int) -> None:
-    """Train every model on the graph's interactions, store the artefact version, publish it into the graph."""
+@click.option("--store/--no-store", "store", default=True, show_default=True,
+              help="Store every shopper's list made with the new version, which serving then reads in one step.")
+def train(model_names: str | None, seed: int, store: bool) -> None:
+    """Train every model on the graph's interactions, store the artefact version, publish it into the graph,
+    and store every shopper's list made with it."""
     from models.data import interactions_from_graph
     from models.publish import PublishError, publish
     from models.training import train_all
@@ -68,6 +75,7 @@ def train(model_names: str | None, seed: int) -> None:
                 summary = publish(graph, folder, progress=bars)
             finally:
                 bars.close()
+            stored = _store(graph, RecommendationRepository(graph).user_ids()) if store else None
     except GraphUnavailable as error:
         _unreachable(error)
     except (PublishError, ValueError) as error:
@@ -75,6 +83,21 @@ def train(model_names: str | None, seed: int) -> None:
         sys.exit(1)
     click.echo(f"Artefacts: {folder}")
     click.echo(summary.report())
+    if stored is not None:
+        click.echo(stored.report())
+
+
+def _store(graph: Graph, user_ids) -> StoredSummary:
+    """Stores the lists of ``user_ids`` with a progress bar (see models.stored_lists)."""
+    from tqdm import tqdm
+
+    from models.stored_lists import store_lists
+
+    users = list(user_ids)
+    # Stored lists are made before merchandiser rules, which apply as each list is served.
+    service = RecommendationService(graph)
+    with tqdm(total=len(users), desc="store lists", unit="shopper", file=sys.stderr) as bar:
+        return store_lists(service, users, progress=bar.update)
 
 
 @click.command("recommend")
@@ -84,10 +107,15 @@ def train(model_names: str | None, seed: int) -> None:
 @click.option("--strategy", default="hybrid", show_default=True, type=click.Choice(STRATEGIES))
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write the JSON lines to FILE.jsonl instead of the screen.")
-def recommend(user_id: str | None, all_users: bool, k: int, strategy: str, out: Path | None) -> None:
+@click.option("--store", is_flag=True,
+              help="Instead of printing, store the shoppers' hybrid lists in the graph for serving to read "
+                   "(what `shopgraph train` does after publishing; run it nightly to keep them fresh).")
+def recommend(user_id: str | None, all_users: bool, k: int, strategy: str, out: Path | None, store: bool) -> None:
     """Recommendations as JSON lines: {"user_id", "items": [{"product_id", "score", "because"}]} per shopper."""
     if bool(user_id) == all_users:
         raise click.UsageError("give either --user ID or --all-users")
+    if store and out:
+        raise click.UsageError("--store writes into the graph; it takes no --out")
     try:
         with Graph() as graph:
             graph.driver.verify_connectivity()  # fail at once rather than after the driver's retries
@@ -95,8 +123,11 @@ def recommend(user_id: str | None, all_users: bool, k: int, strategy: str, out: 
             if user_id and not graph.read("users_exist", userIds=[user_id]):
                 click.echo(f"error: no shopper with id {user_id!r}", err=True)
                 sys.exit(1)
-            service = RecommendationService(graph, merchandiser_rules=GraphMerchandiserRules(graph))
             users = [user_id] if user_id else list(repository.user_ids())
+            if store:
+                click.echo(_store(graph, users).report())
+                return
+            service = RecommendationService(graph, merchandiser_rules=GraphMerchandiserRules(graph))
             with (out.open("w", encoding="utf-8") if out else nullcontext(sys.stdout)) as sink:
                 written = _write_lines(service, users, k, strategy, sink, show_progress=out is not None)
     except GraphUnavailable as error:

@@ -40,11 +40,21 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", os.environ.get("SHOPGRAPH_ACCESS_LOG"))
             self.cfg.set("timeout", 60)
+            self.cfg.set("post_worker_init", _warm_up)
 
         def load(self):
             return create_app()
 
     ShopServer().run()
+
+
+def _warm_up(worker) -> None:
+    """Before a worker takes its first request: load what every list shares (trending, popular, categories,
+    the product vectors, the newest artefact), so no shopper waits for it. A failure only costs the head start."""
+    try:
+        worker.wsgi.extensions["recommender"].get().warm_up()
+    except Exception as error:  # Neo4j still starting, no artefact yet: the first requests load it instead
+        worker.log.warning("warm-up skipped: %s", error)
 
 
 @click.command("serve")
