@@ -1,10 +1,13 @@
-"""Fixtures for the model tests: the synthetic shop as Interactions, and small model settings."""
+"""Fixtures for the model tests: the synthetic shop as Interactions, small model settings, and the tiny shop
+in a real graph with a recommendation service over it."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from models.data import Interactions
+from models.serving import RecommendationService
+from tests.models.shop_fixture import build_shop
 from tests.models.synthetic import synthetic_tables
 
 #: Generator settings small enough for tests (the TensorFlow models train for a few steps).
@@ -25,3 +28,15 @@ def toy_shop(toy_tables) -> Interactions:
     """The synthetic shop, plus one shopper ("newcomer") with no history at all."""
     users = np.append(np.sort(toy_tables.events["user_id"].unique()), "newcomer")
     return Interactions.from_tables(toy_tables, user_ids=users)
+
+
+@pytest.fixture
+def tiny_shop(graph):
+    """The hand-written shop of tests/models/shop_fixture.py, in the (wiped) test graph."""
+    build_shop(graph)
+    return graph
+
+
+@pytest.fixture
+def service(tiny_shop, tmp_path):
+    return RecommendationService(tiny_shop, artefacts_dir=tmp_path / "artifacts")

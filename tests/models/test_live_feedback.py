@@ -4,19 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from models.serving import RecommendationService
-from tests.models.shop_fixture import build_shop
-
-
-@pytest.fixture
-def tiny_shop(graph):
-    build_shop(graph)
-    return graph
-
-
-@pytest.fixture
-def service(tiny_shop, tmp_path):
-    return RecommendationService(tiny_shop, artefacts_dir=tmp_path / "artifacts")
 
 
 def reasons_for(items, product_id):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from models.serving import STRATEGIES, RecommendationService, UnknownStrategy
-from tests.models.shop_fixture import AISLE, build_shop
+from tests.models.shop_fixture import AISLE
 
 #: The `because` kinds of notes/models-contract.md and the field each one names.
 REASON_FIELDS = {
@@ -15,17 +15,6 @@ REASON_FIELDS = {
     "same_tag": "tag", "liked_by_similar_shoppers": None, "matches_your_taste": None, "trending": None,
     "popular": None, "pinned": None,
 }
-
-
-@pytest.fixture
-def tiny_shop(graph):
-    build_shop(graph)
-    return graph
-
-
-@pytest.fixture
-def service(tiny_shop, tmp_path):
-    return RecommendationService(tiny_shop, artefacts_dir=tmp_path / "artifacts")
 
 
 def ids(items):

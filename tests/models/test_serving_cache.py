@@ -3,17 +3,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from models.serving import Recommendation, RecommendationService
 from models.serving_cache import ShopperCache
-from tests.models.shop_fixture import build_shop
-
-
-@pytest.fixture
-def tiny_shop(graph):
-    build_shop(graph)
-    return graph
 
 
 def test_a_cached_list_is_reused_until_forget(tiny_shop, tmp_path):

@@ -14,7 +14,8 @@ from webapp.cli import main
 
 #: The named queries the recommendation service owns; each documents itself for `shopgraph cypher`.
 SERVING_QUERIES = sorted({
-    *SOURCES, "user_history", "product_vectors", "product_categories", "published_model", "user_ids",
+    *SOURCES, "user_history", "shopper_state", "store_recommendations", "product_vectors", "product_categories",
+    "published_model", "user_ids",
     "candidate_facts", "latest_activity", "products_for_content", "link_new_products_by_attributes",
     "publish_similar_to", "publish_bought_with", "retire_similar_to", "retire_bought_with",
     "publish_product_vectors", "publish_user_vectors", "retire_product_vectors", "retire_user_vectors",

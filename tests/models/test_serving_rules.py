@@ -9,15 +9,9 @@ from graph.recommendations import Interaction, ShopperHistory
 from models import rules
 from models.rules import Ranked, diversify, excluded_products
 from models.serving import STRATEGIES, RecommendationService
-from tests.models.shop_fixture import AISLE, PRODUCTS, build_shop
+from tests.models.shop_fixture import AISLE, PRODUCTS
 
 PRODUCT_IDS = [p["id"] for p in PRODUCTS]
-
-
-@pytest.fixture
-def tiny_shop(graph):
-    build_shop(graph)
-    return graph
 
 
 def ranked(*specs):

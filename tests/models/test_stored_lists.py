@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from graph.rules import ActiveRule
 from models.merch_rules import apply_rules
 from models.serving import STORED_SIZE, RecommendationService
 from models.stored_lists import store_lists
-from tests.models.shop_fixture import USERS, build_shop
+from tests.models.shop_fixture import USERS
 from webapp.cli import main
-
-
-@pytest.fixture
-def tiny_shop(graph):
-    build_shop(graph)
-    return graph
-
-
-@pytest.fixture
-def service(tiny_shop, tmp_path):
-    return RecommendationService(tiny_shop, artefacts_dir=tmp_path / "artifacts")
 
 
 def ids(items):
