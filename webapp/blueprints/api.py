@@ -71,7 +71,8 @@ def choice_arg(name: str, default: str, choices: tuple[str, ...] | dict) -> str:
     return value
 
 
-def _product_json(product: dict[str, Any]) -> dict[str, Any]:
+def _product_json(product: dict[str, Any], **url_args: Any) -> dict[str, Any]:
+    """A product card as JSON; ``url_args`` go into its shop url (e.g. ``rec`` for a recommendation list)."""
     body = {
         "id": product["id"],
         "name": display_name(product.get("name")),
@@ -81,7 +82,8 @@ def _product_json(product: dict[str, Any]) -> dict[str, Any]:
         "brand": product.get("brand"),
         "avgRating": product.get("avgRating"),
         "ratingCount": product.get("ratingCount") or 0,
-        "url": url_for("shop.product", product_id=product["id"]) if "shop" in current_app.blueprints else None,
+        "url": url_for("shop.product", product_id=product["id"], **url_args)
+        if "shop" in current_app.blueprints else None,
     }
     for extra in ("description", "categories", "tags"):
         if extra in product:
@@ -98,13 +100,9 @@ def _recommendations_json(recommendations, list_id: str | None = None) -> list[d
     """Items with their product cards; with a ``list_id``, product urls carry ``?rec=`` so a visit counts as a
     click on the list."""
     cards = recommender.shelf(recommendations, Catalog(graph()), display_name)
-    items = [{"product_id": card["id"], "score": card["score"], "because": card["because"], "reason": card["reason"],
-              "product": _product_json(card)} for card in cards]
-    if list_id is not None:
-        for item in items:
-            if item["product"]["url"]:
-                item["product"]["url"] = url_for("shop.product", product_id=item["product_id"], rec=list_id)
-    return items
+    url_args = {"rec": list_id} if list_id is not None else {}
+    return [{"product_id": card["id"], "score": card["score"], "because": card["because"], "reason": card["reason"],
+             "product": _product_json(card, **url_args)} for card in cards]
 
 
 # -- catalogue -----------------------------------------------------------------------------------
