@@ -2,7 +2,7 @@
 // fingerprint of what they did that shapes their recommendations, the list stored for them ahead of time
 // (`shopgraph recommend --all-users --store`), and which of the given products they must not be shown.
 // `activity` changes whenever a purchase, rating, like, dislike or cart line is recorded, changed or removed;
-// views count only for a shopper who has done nothing else (they seed nobody else's list).
+// views count only for a shopper who has done nothing else (only such a shopper's list starts from views).
 // `leaveOut` applies the rule of user_history's exclusions to the products in `watch` (what merchandisers'
 // pins may add): disliked or rated 1-2, bought in one order only, rated (unless bought repeatedly), in the cart.
 // Parameters: userId (string), watch (list of product ids)

@@ -9,9 +9,8 @@ history costs about as much as one with a short one.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -73,7 +72,6 @@ class ShopperHistory:
     taken_products: int = 0
     embedding: tuple[float, ...] | None = None
     mf: tuple[float, ...] | None = None
-    fingerprint: str = field(default="", compare=False)
 
     def of_type(self, *types: str) -> list[Interaction]:
         return [i for i in self.interactions if i.type in types]
@@ -101,11 +99,6 @@ class ShopperState:
     activity: str
     stored: StoredList | None = None
     leave_out: frozenset[str] = frozenset()
-
-
-def _fingerprint(row: tuple) -> str:
-    """Changes whenever the shopper does anything (every event writes a new ``at``, count or rating)."""
-    return hashlib.blake2b(repr(row).encode(), digest_size=12).hexdigest()
 
 
 @lru_cache(maxsize=64)
@@ -154,7 +147,6 @@ class RecommendationRepository:
             taken_products=int(taken or 0),
             embedding=tuple(embedding) if embedding else None,
             mf=tuple(mf) if mf else None,
-            fingerprint=_fingerprint(rows[0]),
         )
 
     def state(self, user_id: str, watch: Sequence[str] = ()) -> ShopperState | None:
