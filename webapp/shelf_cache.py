@@ -60,6 +60,8 @@ class _TimedValues:
 
 
 class ShelfCache:
+    """One per app (``app.extensions["shelf_cache"]``): the cards and category names shelves show."""
+
     def __init__(self, ttl: float = TTL, max_entries: int = MAX_ENTRIES) -> None:
         self._cards = _TimedValues(ttl, max_entries)
         self._category_names = _TimedValues(ttl, max_entries)
