@@ -57,6 +57,16 @@ def fit_generators(interactions: Interactions, seed: int = 42, params: dict[str,
     return fitted
 
 
+def fit_with_validation(interactions: Interactions, validation: dict[str, Any], seed: int = 42,
+                        params: dict[str, dict[str, Any]] | None = None
+                        ) -> tuple[Split, dict[str, Recommender], dict[str, Recommender]]:
+    """What a blend of generators learns from: a validation split carved from ``interactions``, every
+    generator fitted on that split's training part (to tune on), and every generator fitted on all of it
+    (to serve)."""
+    split = carve_validation(interactions, validation, seed)
+    return split, fit_generators(split.train, seed, params), fit_generators(interactions, seed, params)
+
+
 def carve_validation(interactions: Interactions, validation: dict[str, Any], seed: int = 42) -> Split:
     """A validation split inside ``interactions``.
 

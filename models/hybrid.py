@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from models.base import Recommender
 from models.data import Interactions
-from models.generators import GENERATORS, carve_validation, fit_generators
+from models.generators import GENERATORS, fit_with_validation
 from models.splits import Split
 
 COLD_GENERATORS = ("popular", "trending", "content")
@@ -34,10 +34,8 @@ class HybridRecommender(Recommender):
     }
 
     def _fit(self, interactions: Interactions) -> None:
-        seed = int(self.params["seed"])
-        split = carve_validation(interactions, self.params["validation"], seed)
-        validation_generators = fit_generators(split.train, seed, self.params["generator_params"])
-        generators = fit_generators(interactions, seed, self.params["generator_params"])
+        split, validation_generators, generators = fit_with_validation(
+            interactions, self.params["validation"], int(self.params["seed"]), self.params["generator_params"])
         self._tune(generators, validation_generators, split)
 
     def fit_with(self, interactions: Interactions, generators: dict[str, Recommender],

@@ -120,6 +120,8 @@ class GraphMerchandiserRules:
         self.repository = Rules(graph)
         self.ttl, self._clock = ttl, clock
         self._rules: list[ActiveRule] = []
+        self._version = _version_of([])
+        self._addable: frozenset[str] = frozenset()
         self._expires = float("-inf")
         self._lock = threading.Lock()
 
@@ -128,6 +130,9 @@ class GraphMerchandiserRules:
         with self._lock:
             if self._clock() >= self._expires:
                 self._rules = self.repository.active()
+                # Every served list asks for these two; they change only with the rules.
+                self._version = _version_of(self._rules)
+                self._addable = frozenset().union(*(rule.pinned for rule in self._rules if rule.kind == "pin"))
                 self._expires = self._clock() + self.ttl
             return self._rules
 
@@ -139,17 +144,22 @@ class GraphMerchandiserRules:
     def version(self) -> str:
         """Changes whenever the rules in force change: for a cache of finished lists to key on, so that
         every process drops its lists within ``ttl`` of a change made elsewhere."""
-        rules = self.current()
-        return hashlib.blake2b(repr([(r.id, r.kind, r.weight, len(r.products), r.pinned) for r in rules]).encode(),
-                               digest_size=8).hexdigest()
+        self.current()
+        return self._version
 
-    def addable_products(self) -> set[str]:
+    def addable_products(self) -> frozenset[str]:
         """Products a pin may add to a list whose ranking did not propose them: the service checks these
         against the shopper's exclusions when it serves a list made ahead of time."""
-        return set().union(*(rule.pinned for rule in self.current() if rule.kind == "pin"))
+        self.current()
+        return self._addable
 
     def apply(self, user_id: str | None, items: list[Ranked], excluded: set[str]) -> list[Ranked]:
         return apply_rules(items, self.current(), excluded)
+
+
+def _version_of(rules: list[ActiveRule]) -> str:
+    return hashlib.blake2b(repr([(r.id, r.kind, r.weight, len(r.products), r.pinned) for r in rules]).encode(),
+                           digest_size=8).hexdigest()
 
 
 def describe_changes(before: list[Any], after: list[Any]) -> dict[str, dict[str, Any]]:

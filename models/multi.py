@@ -21,7 +21,7 @@ import numpy as np
 from models.base import Recommender, csr_arrays, csr_from_arrays
 from models.data import Interactions
 from models.features import FEATURES, CandidateBlock, ShopFacts, candidate_features
-from models.generators import GENERATORS, carve_validation, fit_generators
+from models.generators import GENERATORS, fit_with_validation
 from models.ranker_inference import MultiRanker, _logit
 from models.splits import Split
 from models.tf_support import tensorflow
@@ -44,10 +44,8 @@ class MultiRecommender(Recommender):
 
     # -- training ----------------------------------------------------------------------------
     def _fit(self, interactions: Interactions) -> None:
-        seed = int(self.params["seed"])
-        split = carve_validation(interactions, self.params["validation"], seed)
-        validation_generators = fit_generators(split.train, seed, self.params["generator_params"])
-        generators = fit_generators(interactions, seed, self.params["generator_params"])
+        split, validation_generators, generators = fit_with_validation(
+            interactions, self.params["validation"], int(self.params["seed"]), self.params["generator_params"])
         self._train(interactions, generators, validation_generators, split)
 
     def fit_with(self, interactions: Interactions, generators: dict[str, Recommender],

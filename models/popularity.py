@@ -11,14 +11,8 @@ from models.base import Recommender
 from models.data import Interactions
 
 
-class PopularityRecommender(Recommender):
-    """Products ranked by how many distinct shoppers took them."""
-
-    name = "popular"
-    defaults = {}
-
-    def _fit(self, interactions: Interactions) -> None:
-        self.item_scores = np.asarray(interactions.binary.sum(axis=0)).ravel().astype(np.float32)
+class _SameForEveryone(Recommender):
+    """One score per product (``item_scores``, set by ``_fit``), whoever asks."""
 
     def score(self, user_indices: np.ndarray) -> np.ndarray:
         return np.broadcast_to(self.item_scores, (len(np.atleast_1d(user_indices)), self.n_products))
@@ -30,7 +24,17 @@ class PopularityRecommender(Recommender):
         self.item_scores = arrays["item_scores"]
 
 
-class TrendingRecommender(Recommender):
+class PopularityRecommender(_SameForEveryone):
+    """Products ranked by how many distinct shoppers took them."""
+
+    name = "popular"
+    defaults = {}
+
+    def _fit(self, interactions: Interactions) -> None:
+        self.item_scores = np.asarray(interactions.binary.sum(axis=0)).ravel().astype(np.float32)
+
+
+class TrendingRecommender(_SameForEveryone):
     """Products ranked by time-decayed interest: each event counts ``0.5 ** (age / half_life_days)``.
 
     Age is measured from the data's last event (``Interactions.reference_time``), not the wall clock,
@@ -42,15 +46,6 @@ class TrendingRecommender(Recommender):
 
     def _fit(self, interactions: Interactions) -> None:
         self.item_scores = trending_scores(interactions, self.params["half_life_days"])
-
-    def score(self, user_indices: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(self.item_scores, (len(np.atleast_1d(user_indices)), self.n_products))
-
-    def _state(self):
-        return {"item_scores": self.item_scores}
-
-    def _restore(self, arrays, facts, folder):
-        self.item_scores = arrays["item_scores"]
 
 
 def trending_scores(interactions: Interactions, half_life_days: float) -> np.ndarray:

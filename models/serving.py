@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -136,10 +137,11 @@ class RecommendationService:
         An id the graph does not know is answered like a visitor. Raises ``UnknownStrategy`` for a strategy
         not in ``STRATEGIES`` and ``ValueError`` for k outside 1..100.
         """
-        _check(k, strategy)
-        if user_id is not None:
+        if user_id is None:
+            _check(k, strategy)
+        else:
             try:
-                return self.recommend_for(user_id, k, strategy)
+                return self.recommend_for(user_id, k, strategy)   # checks k and strategy first
             except UnknownShopper:
                 pass
         return self._for_visitor(k, strategy)
@@ -277,10 +279,10 @@ class RecommendationService:
         return [rules.Ranked(pid, score, json.loads(because), self._category(pid))
                 for pid, score, because in zip(stored.product_ids, stored.scores, stored.because)]
 
-    def _watched_products(self) -> set[str]:
+    def _watched_products(self) -> Set[str]:
         """Products merchandiser rules may add to a list that its ranking did not propose (pins)."""
         watched = getattr(self.merchandiser_rules, "addable_products", None)
-        return set(watched()) if watched is not None else set()
+        return watched() if watched is not None else frozenset()
 
     def _model_version(self) -> str | None:
         return self._vectors.get().version

@@ -1,23 +1,24 @@
-"""The recommendation service's two caches: lists per shopper, and values every shopper shares."""
+"""The recommendation service's caches: lists per shopper (an ``ExpiringCache``, which the shop's shelves use
+too), and values every shopper shares."""
 from __future__ import annotations
 
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 
-class ShopperCache:
-    """Lists per (shopper, strategy, k), valid while the shopper's activity fingerprint is unchanged and for
-    at most ``ttl`` seconds; beyond ``max_entries`` the least recently used go first. Thread-safe."""
+class ExpiringCache:
+    """Values by key, each valid while its fingerprint is unchanged and for at most ``ttl`` seconds; beyond
+    ``max_entries`` the least recently used go first. Thread-safe."""
 
     def __init__(self, max_entries: int = 4096, ttl: float = 300.0) -> None:
         self.max_entries, self.ttl = max_entries, ttl
-        self._entries: OrderedDict[tuple, tuple[str, float, Any]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[str, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, fingerprint: str) -> Any:
+    def get(self, key: Hashable, fingerprint: str) -> Any:
         """The cached value, or None when absent, expired or made under another fingerprint."""
         with self._lock:
             entry = self._entries.get(key)
@@ -30,18 +31,12 @@ class ShopperCache:
             self._entries.move_to_end(key)
             return value
 
-    def put(self, key: tuple, fingerprint: str, value: Any) -> None:
+    def put(self, key: Hashable, fingerprint: str, value: Any) -> None:
         with self._lock:
             self._entries[key] = (fingerprint, time.monotonic() + self.ttl, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
-
-    def forget(self, user_id: str) -> None:
-        """Drop every entry whose key starts with ``user_id``."""
-        with self._lock:
-            for key in [key for key in self._entries if key[0] == user_id]:
-                del self._entries[key]
 
     def clear(self) -> None:
         with self._lock:
@@ -49,6 +44,16 @@ class ShopperCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class ShopperCache(ExpiringCache):
+    """Lists per (shopper, strategy, k, ...), valid while the shopper's activity fingerprint is unchanged."""
+
+    def forget(self, user_id: str) -> None:
+        """Drop every entry whose key starts with ``user_id``."""
+        with self._lock:
+            for key in [key for key in self._entries if key[0] == user_id]:
+                del self._entries[key]
 
 
 class SharedValue:

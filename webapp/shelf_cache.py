@@ -6,57 +6,42 @@ edits a name now and then). Product pages and listings read the graph fresh; onl
 """
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from graph.catalog import Catalog
+from models.serving_cache import ExpiringCache
 
 #: How long a card or name is reused, in seconds: the most a shelf lags behind a change.
 TTL = 30.0
 MAX_ENTRIES = 50_000
 
-_MISSING = object()
+#: What the cache holds for an id that names nothing (the cache itself answers None for "not held").
+_ABSENT = object()
 
 
 class _TimedValues:
-    """Values by key, each kept ``ttl`` seconds (an absent key is remembered as None), least recently used
-    dropped beyond ``max_entries``. Thread-safe."""
+    """Values by key for ``ttl`` seconds, loaded a batch at a time; an id that names nothing is remembered
+    too, so a deleted product costs no read per shelf."""
 
     def __init__(self, ttl: float, max_entries: int) -> None:
-        self.ttl, self.max_entries = ttl, max_entries
-        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = ExpiringCache(max_entries, ttl)
 
     def get_many(self, keys: Iterable[str], load: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
-        """The value of every key, loading those not held (``load(missing)`` -> {key: value})."""
+        """The value of every key (None for one that names nothing), loading those not held
+        (``load(missing)`` -> {key: value})."""
         keys = list(dict.fromkeys(keys))
-        now = time.monotonic()
-        found: dict[str, Any] = {}
-        with self._lock:
-            for key in keys:
-                entry = self._entries.get(key, _MISSING)
-                if entry is not _MISSING and entry[0] > now:
-                    found[key] = entry[1]
-                    self._entries.move_to_end(key)
-        missing = [key for key in keys if key not in found]
+        held = {key: self._cache.get(key, "") for key in keys}
+        missing = [key for key, value in held.items() if value is None]
         if missing:
             loaded = load(missing)
-            expires = time.monotonic() + self.ttl
-            with self._lock:
-                for key in missing:
-                    found[key] = loaded.get(key)
-                    self._entries[key] = (expires, found[key])
-                    self._entries.move_to_end(key)
-                while len(self._entries) > self.max_entries:
-                    self._entries.popitem(last=False)
-        return found
+            for key in missing:
+                held[key] = loaded.get(key, _ABSENT)
+                self._cache.put(key, "", held[key])
+        return {key: None if value is _ABSENT else value for key, value in held.items()}
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._cache.clear()
 
 
 class ShelfCache:

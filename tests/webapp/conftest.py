@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from graph.db import Graph
+from graph.settings import Neo4jSettings
 from graph.tokens import Tokens
 from tests.webapp.shop import ADA, BOB, csrf_token, sign_in, stock
 
@@ -62,3 +64,19 @@ def merchandiser_token(shop) -> str:
 @pytest.fixture
 def integration_token(shop) -> str:
     return Tokens(shop).create("integration")[1]
+
+
+@pytest.fixture
+def client_without_neo4j():
+    """A test client of an app whose Neo4j does not answer (nothing listens on its port)."""
+    from webapp.app import create_app
+
+    dead = Neo4jSettings(uri="neo4j://127.0.0.1:1", user="neo4j", password="x")
+    app = create_app({"TESTING": True, "NEO4J_SETTINGS": dead, "SECRET_KEY": "t"})
+    # The driver retries a failed transaction for 30 s before giving up; a dead server need not take that long here.
+    app.extensions["neo4j"].close()
+    app.extensions["neo4j"] = Graph(dead, max_transaction_retry_time=0.2)
+    try:
+        yield app.test_client()
+    finally:
+        app.extensions["neo4j"].close()

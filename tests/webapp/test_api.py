@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from graph.db import Graph
-from graph.settings import Neo4jSettings
 from graph.tokens import Tokens
 from tests.webapp.shop import bearer
 
@@ -316,23 +314,14 @@ def test_feedback_makes_the_recommender_forget_the_shopper(app, ada, shop, monke
 
 
 # -- failure -------------------------------------------------------------------------------------------
-def test_the_api_is_a_json_503_when_neo4j_is_down(shop):
-    from webapp.app import create_app
-
-    dead = Neo4jSettings(uri="neo4j://127.0.0.1:1", user="neo4j", password="x")
-    app = create_app({"TESTING": True, "NEO4J_SETTINGS": dead, "SECRET_KEY": "t"})
-    app.extensions["neo4j"].close()
-    app.extensions["neo4j"] = Graph(dead, max_transaction_retry_time=0.2)
-    try:
-        client = app.test_client()
-        for path in ("/api/v1/products", "/api/v1/products/22423", "/api/v1/search?q=mug"):
-            response = client.get(path)
-            assert response.status_code == 503
-            assert _error(response)["code"] == "graph_unavailable"
-        response = client.get("/api/v1/recommendations", headers=bearer("sg_abc_def"))
+def test_the_api_is_a_json_503_when_neo4j_is_down(shop, client_without_neo4j):
+    client = client_without_neo4j
+    for path in ("/api/v1/products", "/api/v1/products/22423", "/api/v1/search?q=mug"):
+        response = client.get(path)
         assert response.status_code == 503
-    finally:
-        app.extensions["neo4j"].close()
+        assert _error(response)["code"] == "graph_unavailable"
+    response = client.get("/api/v1/recommendations", headers=bearer("sg_abc_def"))
+    assert response.status_code == 503
 
 
 def test_unknown_api_paths_and_methods_are_json(client, shop):

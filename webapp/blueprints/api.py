@@ -144,17 +144,19 @@ def product(product_id: str):
 
 @blueprint.get("/products/<product_id>/similar")
 def similar(product_id: str):
-    k = int_arg("k", 10, 1, MAX_K)
-    _existing_product(product_id)
-    items = recommender.service().similar_products(product_id, k)
-    return jsonify({"product_id": product_id, "items": _recommendations_json(items)})
+    return _related("similar_products", product_id)
 
 
 @blueprint.get("/products/<product_id>/bought-together")
 def bought_together(product_id: str):
+    return _related("bought_together", product_id)
+
+
+def _related(kind: str, product_id: str):
+    """A product's row of related products: ``kind`` names the recommendation service's method."""
     k = int_arg("k", 10, 1, MAX_K)
     _existing_product(product_id)
-    items = recommender.service().bought_together(product_id, k)
+    items = getattr(recommender.service(), kind)(product_id, k)
     return jsonify({"product_id": product_id, "items": _recommendations_json(items)})
 
 
