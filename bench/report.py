@@ -168,15 +168,24 @@ def _ingestion_section(results: dict) -> list[str]:
         "",
         f"The {results.get('dataset', {}).get('name')} load"
         + (f" (from `{results['config']['path']}`)" if results.get("config", {}).get("path") else "")
-        + " into an empty graph (`loaders.writer`, what "
+        + " into an empty graph on the running server (`loaders.writer`, what "
         f"`shopgraph load` runs): **{ingestion['relationships_per_second']:,.0f} relationships/s** "
         f"({ingestion['relationships_written']:,} relationships in {ingestion['write_seconds']:.1f} s; "
         f"{ingestion['events_per_second']:,.0f} events/s; reading the source file took "
         f"{ingestion.get('read_seconds') or 0:.1f} s more).",
         "",
+        *_first_load(ingestion.get("first_load")),
         f"Relationships created: {created or 'none'}.",
         "",
     ]
+
+
+def _first_load(first: dict | None) -> list[str]:
+    if not first:
+        return []
+    return [f"The same load as the first work of a freshly started server, whose JVM has yet to compile "
+            f"the code it runs: {first['relationships_per_second']:,.0f} relationships/s "
+            f"({first['write_seconds']:.1f} s).", ""]
 
 
 def _training_section(results: dict, plots: dict[str, str]) -> list[str]:

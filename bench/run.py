@@ -1,7 +1,9 @@
 """The whole benchmark, in order, as one call: ``run(BenchConfig(...))`` returns the results dict.
 
 1. a fresh Neo4j instance of the bench's own (or a scratch server the caller passes, which must be empty);
-2. ingestion: the dataset loaded into the empty graph;
+2. ingestion: the dataset loaded into the empty graph of the fresh server (the first load, reported
+   as such), then the graph emptied and the dataset loaded again: the rate a running shop's server
+   loads at, once its JVM has compiled the load's code, and the figure the goal is judged on;
 3. training: ``shopgraph train`` into a scratch artefact folder;
 4. serving at 1x: a fresh ``shopgraph serve``, every endpoint at each client count, then a soak,
    with the workers' memory sampled throughout;
@@ -123,11 +125,14 @@ def run(config: BenchConfig, folder: Path = DEFAULT_FOLDER, neo4j: Neo4jSettings
             "shoppers": len(shoppers(tables)),
             "events": int(len(tables.events)),
         }
-        say(f"loading {config.dataset} into the empty graph")
+        say(f"loading {config.dataset} into the empty graph of a fresh server")
+        first_load = ingestion.measure_load(graph, tables, read_seconds)
+        _say_load(say, first_load)
+        say(f"emptying the graph and loading {config.dataset} again, on the running server")
+        graph.wipe()
         results["ingestion"] = ingestion.measure_load(graph, tables, read_seconds)
-        say(f"  {results['ingestion']['relationships_written']:,} relationships in "
-            f"{results['ingestion']['write_seconds']:.1f} s: "
-            f"{results['ingestion']['relationships_per_second']:,.0f} relationships/s")
+        results["ingestion"]["first_load"] = first_load
+        _say_load(say, results["ingestion"])
 
         token = _attempt(context, "token", lambda: create_token(context.env, context.logs / "token.log"))
         if config.train:
@@ -141,9 +146,7 @@ def run(config: BenchConfig, folder: Path = DEFAULT_FOLDER, neo4j: Neo4jSettings
             say(f"growing the data to {scale}x with cloned shoppers")
             step: dict = {"scale": scale, "shoppers": len(shoppers(tables, scale))}
             step["ingestion"] = ingestion.measure_load(graph, growth.cloned_shoppers(tables, range(previous, scale)))
-            say(f"  {step['ingestion']['relationships_written']:,} relationships in "
-                f"{step['ingestion']['write_seconds']:.1f} s: "
-                f"{step['ingestion']['relationships_per_second']:,.0f} relationships/s")
+            _say_load(say, step["ingestion"])
             previous = scale
             if config.retrain_growth and config.train:
                 step["training"] = _train(context, f"training-{scale}x")
@@ -155,6 +158,11 @@ def run(config: BenchConfig, folder: Path = DEFAULT_FOLDER, neo4j: Neo4jSettings
     results["seconds"] = round(time.perf_counter() - began, 1)
     results["load_average_end"] = machine.load_average()
     return results
+
+
+def _say_load(say: Say, load: dict) -> None:
+    say(f"  {load['relationships_written']:,} relationships in {load['write_seconds']:.1f} s: "
+        f"{load['relationships_per_second']:,.0f} relationships/s")
 
 
 def _require_empty(graph: Graph) -> None:

@@ -74,10 +74,28 @@ def ensure_artefacts(quiet: bool = False) -> Path:
     return lib
 
 
+def _heap() -> str:
+    # Sized for a 2-core, 24 GB machine that also runs the app and model training.
+    return os.environ.get("SHOPGRAPH_NEO4J_HEAP", "2g")
+
+
+def jvm_options() -> list[str]:
+    """The JVM flags Neo4j's own launcher script would give the server.
+
+    The server is started as a plain ``java`` command, so nothing reads ``server.memory.heap.*``
+    from neo4j.conf: without ``-Xms``/``-Xmx`` the JVM took a quarter of the machine's memory and
+    began with a small heap that it grew, collection by collection, during the first load.
+    """
+    heap = _heap()
+    return [f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow",
+            "-XX:+AlwaysPreTouch", "-XX:+UnlockExperimentalVMOptions", "-XX:+TrustFinalNonStaticFields",
+            "-XX:+DisableExplicitGC", "-XX:+ExitOnOutOfMemoryError", "-Djdk.nio.maxCachedBufferSize=1024",
+            "-Dio.netty.tryReflectionSetAccessible=true", "-Dfile.encoding=UTF-8"]
+
+
 def _config(server: LocalServer) -> str:
     folder = server.folder
-    # Sized for a 2-core, 24 GB machine that also runs the app and model training.
-    heap = os.environ.get("SHOPGRAPH_NEO4J_HEAP", "2g")
+    heap = _heap()
     pagecache = os.environ.get("SHOPGRAPH_NEO4J_PAGECACHE", "1g")
     return f"""# Written by `shopgraph neo4j start`; edits are overwritten at the next start.
 server.default_listen_address=127.0.0.1
@@ -202,8 +220,7 @@ def start(server: LocalServer | None = None, timeout: float = 180.0) -> tuple[St
         server.password_file.chmod(0o600)
     password = server.password_file.read_text().strip()
 
-    command = [java, "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+ExitOnOutOfMemoryError",
-               "-Dfile.encoding=UTF-8", "-cp", f"{lib}/*", "org.neo4j.server.CommunityEntryPoint",
+    command = [java, *jvm_options(), "-cp", f"{lib}/*", "org.neo4j.server.CommunityEntryPoint",
                f"--home-dir={folder}", f"--config-dir={folder / 'conf'}"]
     # A shell starts the server in the background and exits at once, so the server belongs to no
     # Python process (no zombie, no child to reap) and outlives the command that started it.

@@ -172,6 +172,9 @@ def order_rows(tables: Tables) -> list[Row]:
     per_product["price"] = (per_product["spent"] / per_product["quantity"]).where(per_product["priced"] > 0)
     orders = lines.groupby("order", sort=True).agg(user=("user", "first"), at=("at", "min"))
     orders["at"] = epoch_millis(orders["at"])
+    # A shopper's orders side by side, so batches written at the same time share no shopper: two
+    # transactions adding PLACED edges to the same few shoppers in different orders would deadlock.
+    orders = orders.sort_values(["user", "at"], kind="stable")
 
     lines_of = dict(nest(per_product.rename(columns={"product": "productId"}), "order",
                          ["productId", "quantity", "price"]))

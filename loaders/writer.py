@@ -12,8 +12,9 @@ adds to them, so:
 
 Speed: the bulky edges (order lines, purchase roll-ups, ratings) travel nested under their order or
 user, and a parent that has none of them yet gets them CREATEd rather than MERGEd one by one (see
-``load_orders.cypher``). While one stage writes, the next stage's rows are prepared on a second
-thread, so pandas and Neo4j work at the same time.
+``load_orders.cypher``); two of their batches are in flight at once, so Neo4j executes one while it
+commits the other. While one stage writes, the next stage's rows are prepared on another thread,
+so pandas and Neo4j work at the same time.
 """
 from __future__ import annotations
 
@@ -45,6 +46,10 @@ BATCH_SIZES = {
 #: about this many relationships per transaction: big enough to amortise the commit, small enough for a
 #: 1 GB heap.
 RELATIONSHIPS_PER_TRANSACTION = 10_000
+#: Batches in flight at once for the bulky stages: while Neo4j commits one, it executes the next on the
+#: other core. Those stages only CREATE or MERGE edges between nodes that exist already, so batches may
+#: commit in any order.
+CONCURRENT_BATCHES = 2
 
 Rows = list[dict]
 
@@ -144,7 +149,7 @@ def write_tables(
                 with tqdm(total=len(stage.rows), desc=f"{tables.dataset}: {stage.title}", unit=" rows",
                           disable=not progress, leave=True, dynamic_ncols=True) as bar:
                     graph.write_batches(stage.statement, stage.rows, batch_size=stage.batch_size,
-                                        on_batch=bar.update)
+                                        on_batch=bar.update, writers=CONCURRENT_BATCHES if stage.nested else 1)
                 stage_seconds[stage.title] = time.perf_counter() - stage_started
         finally:
             for future in prepared:

@@ -1,8 +1,10 @@
 """The local server's lifecycle and the schema, against the real Neo4j of the test session."""
 from __future__ import annotations
 
+import os
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from graph import server
@@ -101,3 +103,17 @@ def test_every_node_merged_by_a_key_has_a_uniqueness_constraint_on_it(session_gr
 
     assert merged, "no MERGE by key found: the pattern no longer matches the library"
     assert merged <= constraints, f"merged without a constraint: {sorted(merged - constraints)}"
+
+
+def test_the_server_runs_with_the_heap_it_is_configured_for(session_graph):
+    """The heap in neo4j.conf reaches the JVM: the server is a plain ``java`` command, which reads no
+    neo4j.conf, so the start command must pass it on (``-Xms``/``-Xmx``) as Neo4j's launcher would."""
+    if os.environ.get("NEO4J_URI"):
+        pytest.skip("an external server's heap is its own")
+    configured = os.environ["SHOPGRAPH_NEO4J_HEAP"]
+    units = {"k": 2**10, "m": 2**20, "g": 2**30}
+    expected = int(configured[:-1]) * units[configured[-1].lower()]
+    heap = session_graph.read_value(
+        "CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes "
+        "RETURN attributes.HeapMemoryUsage.value.properties.max AS max")
+    assert heap == expected

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import neo4j
 import pytest
 from click.testing import CliRunner
 
 import loaders
-from loaders import csv_folder, rows
+from loaders import csv_folder, rows, writer
 from loaders.summary import LoadSummary
 from loaders.tables import Rejection
 from loaders.writer import graph_counts, write_tables
@@ -125,3 +126,26 @@ def test_the_load_command_explains_a_bad_folder(graph, cli_env, tmp_path):
     assert result.exit_code == 1
     assert "holds no products.csv" in result.output
     assert "Traceback" not in result.output
+
+
+def test_batches_written_side_by_side_give_the_same_graph(graph, monkeypatch):
+    """Orders and purchase roll-ups go in concurrent batches; small batches make many of them."""
+    expected = clean_counts(graph)
+    graph.wipe()
+    monkeypatch.setattr(writer, "RELATIONSHIPS_PER_TRANSACTION", 3)
+    batches: list[int] = []
+    plain = graph.write_batches
+    monkeypatch.setattr(graph, "write_batches",
+                        lambda *args, **kwargs: plain(*args, on_batch=batches.append,
+                                                      **{k: v for k, v in kwargs.items() if k != "on_batch"}))
+    write_tables(graph, csv_folder.read(EXAMPLE), progress=False)
+    assert graph_counts(graph) == expected
+    assert len(batches) > 10
+
+
+def test_a_failing_batch_stops_the_load_with_its_error(graph):
+    rows = [{"n": n, "divisor": 0 if n == 7 else 1} for n in range(20)]
+    with pytest.raises(neo4j.exceptions.ClientError, match="/ by zero"):
+        graph.write_batches("UNWIND $rows AS row CREATE (:Probe {n: row.n / row.divisor})", rows,
+                            batch_size=2, writers=2)
+    assert graph.read_value("MATCH (p:Probe) RETURN count(p) AS n") < 20
