@@ -118,7 +118,9 @@ class Catalog:
         """Product cards in the order of ``product_ids``, leaving out ids that name no product."""
         if not product_ids:
             return []
-        return [row["product"] for row in self.graph.read("products_by_ids", productIds=list(product_ids))]
+        # Shelves ask for cards on every request their cache misses: one round trip, not a transaction's three.
+        rows = self.graph.read_rows(queries.query("products_by_ids"), productIds=list(product_ids))
+        return [product for (product,) in rows]
 
     def existing(self, product_ids: list[str]) -> set[str]:
         return {product["id"] for product in self.products(list(dict.fromkeys(product_ids)))}

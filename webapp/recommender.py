@@ -160,7 +160,7 @@ def shelf(recommendations: list[Recommendation], catalog: Catalog, display_name=
           current: str | None = None) -> list[dict[str, Any]]:
     """Product cards for a list of recommendations, in order, each with ``reason`` (words), ``score`` and
     ``because``; items whose product no longer exists are left out. Two reads: the products and any
-    categories the evidence names (both kept a few seconds per process: webapp.shelf_cache). On a product's
+    categories the evidence names (both kept two minutes per process: webapp.shelf_cache). On a product's
     own page (``current``) its reasons say "this item"."""
     wanted = [item.product_id for item in recommendations]
     mentioned_products: set[str] = set()

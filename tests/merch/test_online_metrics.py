@@ -203,6 +203,17 @@ def test_the_writer_batches_lists_and_clicks_in_the_background(shop):
     assert served["showed"] == ["22697", "22423"] and served["clicked"] == ["22423"]
 
 
+def test_a_batch_written_again_leaves_each_list_as_it_was(shop):
+    """The writer CREATEs a new list's edges; a rerun of its batch (a retried transaction) adds none."""
+    row = {"id": "c" * 32, "strategy": "hybrid", "surface": "api", "at": datetime.now(timezone.utc),
+           "userId": "u-bob", "experimentId": None, "variant": None, "productIds": ["22697", "22423", "22699"]}
+    RecommendationLists(shop).record([row])
+    RecommendationLists(shop).record([row])
+
+    assert RecommendationLists(shop).get("c" * 32)["showed"] == ["22697", "22423", "22699"]
+    assert shop.read_value("MATCH (:RecommendationList {id: $id})-[s:SHOWED]->() RETURN count(s)", id="c" * 32) == 3
+
+
 def test_a_failed_write_is_logged_and_dropped_never_raised(neo4j_settings, shop, caplog):
     closed = Graph(neo4j_settings)
     closed.close()

@@ -1,9 +1,13 @@
 """The JSON API: the catalogue, search, recommendations and events, with sessions, tokens and bad input."""
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
+from flask import url_for
 
 from graph.tokens import Tokens
+from webapp.blueprints import api
 from tests.webapp.shop import bearer
 
 
@@ -23,6 +27,18 @@ def test_products_are_paged(client, shop):
         "brand": "Pantry", "avgRating": None, "ratingCount": 0, "url": "/products/37370"}
     third = client.get("/api/v1/products?per_page=5&page=3&sort=price_asc").get_json()
     assert [p["id"] for p in third["items"]][-1] == "22423"
+
+
+@pytest.mark.parametrize("product_id", ["85123A", "POST 7", "50%?#&", "Ünïcode–Ω"])
+def test_product_urls_are_the_ones_url_for_builds(app, product_id):
+    """The API builds one product url with url_for and gives the rest its shape; every one must still be
+    the route's own url, and open the product page."""
+    with app.test_request_context("/api/v1/recommendations"):
+        assert api.product_urls()(product_id) == url_for("shop.product", product_id=product_id)
+        assert api.product_urls(rec="9f" * 16)(product_id) == url_for(
+            "shop.product", product_id=product_id, rec="9f" * 16)
+        path = unquote(api.product_urls()(product_id))  # as the server decodes it
+        assert app.url_map.bind("localhost").match(path) == ("shop.product", {"product_id": product_id})
 
 
 def test_products_filter_by_category_including_subcategories(client, shop):
