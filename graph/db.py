@@ -1,10 +1,10 @@
 """One driver per process and the transaction helpers every repository uses.
 
 Reads run in read transactions (``execute_read``; the serving hot path's single statements as auto-commit
-queries in READ sessions) so that a Neo4j cluster can route them to replicas; writes run in write transactions, batched as ``UNWIND $rows`` for bulk loads. Every
-transaction function consumes its result inside the transaction and is safe for the driver to
-retry. Statements are named files in ``cypher/`` or, for the ``shopgraph cypher`` command,
-inline text; values always travel as parameters.
+queries in READ sessions) so that a Neo4j cluster can route them to replicas; writes run in write
+transactions, batched as ``UNWIND $rows`` for bulk loads. Every transaction function consumes its result
+inside the transaction and is safe for the driver to retry. Statements are named files in ``cypher/`` or,
+for the ``shopgraph cypher`` command, inline text; values always travel as parameters.
 """
 from __future__ import annotations
 
@@ -155,12 +155,13 @@ class Graph:
                 session.execute_write(lambda tx: tx.run(statement, rows=batch, **params).consume())
             return len(batch)
 
+        writers = max(1, writers)
         written = 0
-        with ThreadPoolExecutor(max_workers=max(1, writers), thread_name_prefix="write-batches") as pool:
+        with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="write-batches") as pool:
             in_flight: set[Future[int]] = set()
             try:
                 for batch in chunked(rows, batch_size):
-                    if len(in_flight) >= max(1, writers):
+                    if len(in_flight) >= writers:
                         done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
                         written += _report(done, on_batch)
                     in_flight.add(pool.submit(write, batch))

@@ -141,7 +141,7 @@ class RecommendationService:
             _check(k, strategy)
         else:
             try:
-                return self.recommend_for(user_id, k, strategy)   # checks k and strategy first
+                return self.recommend_for(user_id, k, strategy)  # checks k and strategy first
             except UnknownShopper:
                 pass
         return self._for_visitor(k, strategy)
