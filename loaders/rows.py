@@ -145,9 +145,9 @@ def order_ids(purchases: pd.DataFrame) -> pd.Series:
 
 
 def order_rows(tables: Tables) -> list[Row]:
-    """One row per order with its lines; repeated lines of a product in an order are added up
-    (quantity summed, price the quantity-weighted mean, so the order's total is unchanged). A line
-    without a price paid gets the product's catalogue price."""
+    """One row per shopper with their orders, each order with its lines; repeated lines of a product in
+    an order are added up (quantity summed, price the quantity-weighted mean, so the order's total is
+    unchanged). A line without a price paid gets the product's catalogue price."""
     purchases = _of_type(tables, "purchase")
     if purchases.empty:
         return []
@@ -170,16 +170,17 @@ def order_rows(tables: Tables) -> list[Row]:
     )
     # a quantity-weighted mean only where the source gave prices
     per_product["price"] = (per_product["spent"] / per_product["quantity"]).where(per_product["priced"] > 0)
-    orders = lines.groupby("order", sort=True).agg(user=("user", "first"), at=("at", "min"))
+    orders = lines.groupby("order", sort=True).agg(user=("user", "first"), at=("at", "min")).reset_index()
     orders["at"] = epoch_millis(orders["at"])
-    # A shopper's orders side by side, so batches written at the same time share no shopper: two
-    # transactions adding PLACED edges to the same few shoppers in different orders would deadlock.
-    orders = orders.sort_values(["user", "at"], kind="stable")
-
     lines_of = dict(nest(per_product.rename(columns={"product": "productId"}), "order",
                          ["productId", "quantity", "price"]))
-    return [{"id": order_id, "userId": user, "at": at, "items": lines_of[order_id]}
-            for order_id, user, at in orders.itertuples(name=None)]
+    orders["items"] = orders["order"].map(lines_of)
+    # A shopper's orders travel in one row, so batches written at the same time share no shopper:
+    # each transaction adding PLACED edges locks its shoppers until it commits, and a batch that
+    # began with the previous batch's last shopper waited for that whole batch.
+    orders = orders.sort_values(["user", "at"], kind="stable").rename(columns={"order": "id"})
+    return [{"userId": user, "orders": placed}
+            for user, placed in nest(orders, "user", ["id", "at", "items"])]
 
 
 def purchased_rows(tables: Tables) -> list[Row]:

@@ -10,10 +10,11 @@ adds to them, so:
 - each batch commits on its own, so a load stopped half-way keeps what it finished and a rerun
   completes the rest without duplicates.
 
-Speed: the bulky edges (order lines, purchase roll-ups, ratings) travel nested under their order or
-user, and a parent that has none of them yet gets them CREATEd rather than MERGEd one by one (see
-``load_orders.cypher``); two of their batches are in flight at once, so Neo4j executes one while it
-commits the other. While one stage writes, the next stage's rows are prepared on another thread,
+Speed: the bulky edges (order lines, purchase roll-ups, ratings) travel nested under their shopper,
+and an order or shopper that has none of them yet gets them CREATEd rather than MERGEd one by one
+(see ``load_orders.cypher``); two of their batches are in flight at once, so Neo4j executes one
+while it commits the other, and as no two batches share a shopper neither waits for the other's
+locks. While one stage writes, the next stage's rows are prepared on another thread,
 so pandas and Neo4j work at the same time.
 """
 from __future__ import annotations
@@ -81,6 +82,10 @@ def _items(key: str) -> Callable[[Rows], int]:
     return lambda rows: sum(len(row[key]) for row in rows)
 
 
+def _placed_and_contains(rows: Rows) -> int:
+    return sum(len(row["orders"]) + _items("items")(row["orders"]) for row in rows)
+
+
 def _none(rows: Rows) -> int:
     return 0
 
@@ -97,8 +102,7 @@ def stages(tables: Tables) -> list[Stage]:
         Stage("category tree", "load_category_parents", lambda: categories(tables)[1]),
         Stage("products", "load_products", lambda: make.product_rows(tables), _product_edges),
         Stage("users", "load_users", lambda: make.user_rows(tables), _none),
-        Stage("orders", "load_orders", lambda: make.order_rows(tables),
-              lambda rows: len(rows) + _items("items")(rows), nested=True),
+        Stage("orders", "load_orders", lambda: make.order_rows(tables), _placed_and_contains, nested=True),
         Stage("purchases", "load_purchased", lambda: make.purchased_rows(tables), _items("items"), nested=True),
         Stage("ratings", "load_rated", lambda: make.rated_rows(tables), _items("items"), nested=True),
         Stage("views", "load_viewed", lambda: make.viewed_rows(tables)),
