@@ -11,11 +11,17 @@ adds to them, so:
   completes the rest without duplicates.
 
 Speed: the bulky edges (order lines, purchase roll-ups, ratings) travel nested under their shopper,
-and an order or shopper that has none of them yet gets them CREATEd rather than MERGEd one by one
-(see ``load_orders.cypher``); two of their batches are in flight at once, so Neo4j executes one
-while it commits the other, and as no two batches share a shopper neither waits for the other's
-locks. While one stage writes, the next stage's rows are prepared on another thread,
-so pandas and Neo4j work at the same time.
+as parallel lists (``loaders.rows.nest``), and:
+
+- an order or shopper that has none of them yet gets them CREATEd rather than MERGEd one by one
+  (see ``load_orders.cypher``);
+- their products are found by node key (``product_keys.cypher``), read once per stage, rather than
+  by an index seek and a shared lock per edge;
+- two of their batches are in flight at once, so Neo4j executes one while it commits the other, and
+  as no two batches share a shopper neither waits for the other's locks.
+
+While one stage writes, the next stage's rows are prepared on another thread, so pandas and Neo4j
+work at the same time.
 """
 from __future__ import annotations
 
@@ -78,12 +84,31 @@ class Stage:
         return BATCH_SIZES[self.statement]
 
 
-def _items(key: str) -> Callable[[Rows], int]:
-    return lambda rows: sum(len(row[key]) for row in rows)
+#: Where the rows of the statements that find products by key (``cypher/product_keys.cypher``) keep
+#: their ``productIds`` lists: in each order of a shopper, or in the row itself.
+PRODUCT_LISTS: dict[str, Callable[[Rows], Rows]] = {
+    "load_orders": lambda rows: [order for row in rows for order in row["orders"]],
+    "load_purchased": lambda rows: rows,
+    "load_rated": lambda rows: rows,
+}
+
+
+def add_product_keys(graph: Graph, statement: str, rows: Rows) -> None:
+    """Give each ``productIds`` list of ``statement``'s rows a parallel ``productKeys`` list (None for a
+    product not in the graph, which the statement then skips, as it would an unknown id)."""
+    lists = PRODUCT_LISTS[statement](rows)
+    ids = sorted({product for holder in lists for product in holder["productIds"]})
+    keys = {row["id"]: row["key"] for row in graph.read("product_keys", ids=ids)}
+    for holder in lists:
+        holder["productKeys"] = [keys.get(product) for product in holder["productIds"]]
+
+
+def _lines(rows: Rows) -> int:
+    return sum(len(row["productIds"]) for row in rows)
 
 
 def _placed_and_contains(rows: Rows) -> int:
-    return sum(len(row["orders"]) + _items("items")(row["orders"]) for row in rows)
+    return sum(len(row["orders"]) + _lines(row["orders"]) for row in rows)
 
 
 def _none(rows: Rows) -> int:
@@ -103,8 +128,8 @@ def stages(tables: Tables) -> list[Stage]:
         Stage("products", "load_products", lambda: make.product_rows(tables), _product_edges),
         Stage("users", "load_users", lambda: make.user_rows(tables), _none),
         Stage("orders", "load_orders", lambda: make.order_rows(tables), _placed_and_contains, nested=True),
-        Stage("purchases", "load_purchased", lambda: make.purchased_rows(tables), _items("items"), nested=True),
-        Stage("ratings", "load_rated", lambda: make.rated_rows(tables), _items("items"), nested=True),
+        Stage("purchases", "load_purchased", lambda: make.purchased_rows(tables), _lines, nested=True),
+        Stage("ratings", "load_rated", lambda: make.rated_rows(tables), _lines, nested=True),
         Stage("views", "load_viewed", lambda: make.viewed_rows(tables)),
         Stage("likes", "load_liked", lambda: make.opinion_rows(tables)[0]),
         Stage("dislikes", "load_disliked", lambda: make.opinion_rows(tables)[1]),
@@ -150,6 +175,8 @@ def write_tables(
                 if on_stage:
                     on_stage(stage)
                 stage_started = time.perf_counter()
+                if stage.statement in PRODUCT_LISTS:  # the products exist now
+                    add_product_keys(graph, stage.statement, stage.rows)
                 with tqdm(total=len(stage.rows), desc=f"{tables.dataset}: {stage.title}", unit=" rows",
                           disable=not progress, leave=True, dynamic_ncols=True) as bar:
                     graph.write_batches(stage.statement, stage.rows, batch_size=stage.batch_size,

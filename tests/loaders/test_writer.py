@@ -12,7 +12,7 @@ import loaders
 from loaders import csv_folder, rows, writer
 from loaders.summary import LoadSummary
 from loaders.tables import Rejection
-from loaders.writer import graph_counts, write_tables
+from loaders.writer import add_product_keys, graph_counts, write_tables
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "csv-example"
 
@@ -52,9 +52,25 @@ def test_a_rerun_completes_a_stage_that_stopped_half_way(graph):
     graph.write_batches("load_category_parents", links)
     graph.write_batches("load_products", rows.product_rows(tables))
     graph.write_batches("load_users", rows.user_rows(tables))
-    graph.write_batches("load_orders", rows.order_rows(tables)[:2])  # then the process died
+    first_shoppers = rows.order_rows(tables)[:2]
+    add_product_keys(graph, "load_orders", first_shoppers)
+    graph.write_batches("load_orders", first_shoppers)  # then the process died
     loaders.load(graph, "csv", path=EXAMPLE, progress=False)
     assert graph_counts(graph) == expected
+
+
+def test_an_order_line_for_a_product_not_in_the_graph_is_skipped(graph):
+    loaders.load(graph, "csv", path=EXAMPLE, progress=False)
+    shopper = {"userId": "di", "orders": [{"id": "late-1", "at": 1700000000000, "productIds": ["MUG-1", "GONE-9"],
+                                           "quantities": [2.0, 1.0], "prices": [4.5, 9.0]}]}
+    add_product_keys(graph, "load_orders", [shopper])
+    assert shopper["orders"][0]["productKeys"][1] is None
+
+    graph.write_batches("load_orders", [shopper])
+
+    lines = graph.read("MATCH (:User {id: 'di'})-[:PLACED]->(:Order {id: 'late-1'})-[c:CONTAINS]->(p:Product) "
+                       "RETURN p.id AS id, c.quantity AS quantity")
+    assert lines == [{"id": "MUG-1", "quantity": 2.0}]
 
 
 def test_a_shopper_with_edges_of_their_own_gets_the_dataset_ones_merged(graph):
