@@ -63,6 +63,9 @@ def evaluate(results: dict) -> list[dict]:
     rate = (results.get("ingestion") or {}).get("relationships_per_second")
     full = full_online_retail(results.get("config", {}))
     measured = f"{rate:,.0f} relationships/s" if rate is not None else "not measured"
+    repeats = (results.get("ingestion") or {}).get("repeats") or []
+    if rate is not None and len(repeats) > 1:
+        measured += f", the median of {len(repeats)} loads ({', '.join(f'{each:,.0f}' for each in repeats)})"
     first = (results.get("ingestion") or {}).get("first_load")
     if rate is not None and first:
         measured += f" (a fresh server's first load: {first['relationships_per_second']:,.0f})"

@@ -174,10 +174,18 @@ def _ingestion_section(results: dict) -> list[str]:
         f"{ingestion['events_per_second']:,.0f} events/s; reading the source file took "
         f"{ingestion.get('read_seconds') or 0:.1f} s more).",
         "",
+        *_repeats(ingestion.get("repeats") or []),
         *_first_load(ingestion.get("first_load")),
         f"Relationships created: {created or 'none'}.",
         "",
     ]
+
+
+def _repeats(rates: list[float]) -> list[str]:
+    if len(rates) < 2:
+        return []
+    return [f"That is the median of {len(rates)} loads, each into the emptied graph: "
+            + ", ".join(f"{rate:,.0f}" for rate in rates) + " relationships/s in turn.", ""]
 
 
 def _first_load(first: dict | None) -> list[str]:

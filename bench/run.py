@@ -54,6 +54,9 @@ class BenchConfig:
     # With the phases before it, the soak makes the 1x shop's loaded run about ten minutes long.
     soak: float = 380.0
     soak_clients: int = 8
+    # Loads into the emptied graph of the running server; the median is the judged ingestion figure, as
+    # one load's rate varies by a sixth from run to run on a shared 2-core machine.
+    running_loads: int = 3
     max_requests: int = 200_000
     train: bool = True
     retrain_growth: bool = False
@@ -66,7 +69,8 @@ class BenchConfig:
     @classmethod
     def quick_run(cls, **overrides) -> "BenchConfig":
         """A few minutes: scales 1 and 2, short phases, a short soak."""
-        settings = dict(scales=(1, 2), warmup=1.0, duration=5.0, growth_duration=None, soak=30.0, quick=True)
+        settings = dict(scales=(1, 2), warmup=1.0, duration=5.0, growth_duration=None, soak=30.0, running_loads=1,
+                        quick=True)
         settings.update(overrides)
         return cls(**settings)
 
@@ -128,11 +132,15 @@ def run(config: BenchConfig, folder: Path = DEFAULT_FOLDER, neo4j: Neo4jSettings
         say(f"loading {config.dataset} into the empty graph of a fresh server")
         first_load = ingestion.measure_load(graph, tables, read_seconds)
         _say_load(say, first_load)
-        say(f"emptying the graph and loading {config.dataset} again, on the running server")
-        graph.wipe()
-        results["ingestion"] = ingestion.measure_load(graph, tables, read_seconds)
+        running = []
+        for attempt in range(1, max(1, config.running_loads) + 1):
+            say(f"emptying the graph and loading {config.dataset} again, on the running server "
+                f"({attempt} of {max(1, config.running_loads)})")
+            graph.wipe()
+            running.append(ingestion.measure_load(graph, tables, read_seconds))
+            _say_load(say, running[-1])
+        results["ingestion"] = ingestion.median_load(running)
         results["ingestion"]["first_load"] = first_load
-        _say_load(say, results["ingestion"])
 
         token = _attempt(context, "token", lambda: create_token(context.env, context.logs / "token.log"))
         if config.train:

@@ -207,8 +207,8 @@ def purchased_rows(tables: Tables) -> list[Row]:
         .reset_index()
     )
     rolled["at"] = epoch_millis(rolled["at"])
-    return [{"userId": user, **items} for user, items in
-            nest(rolled, "userId", {"productIds": "productId", "counts": "count", "quantities": "quantity", "ats": "at"})]
+    lists = {"productIds": "productId", "counts": "count", "quantities": "quantity", "ats": "at"}
+    return [{"userId": user, **items} for user, items in nest(rolled, "userId", lists)]
 
 
 def _latest_per_pair(events: pd.DataFrame) -> pd.DataFrame:

@@ -34,7 +34,10 @@ def test_a_short_bench_on_a_tiny_shop_reports_every_figure_without_errors(graph,
 
     assert saved["ingestion"]["relationships_written"] > 66
     assert saved["ingestion"]["relationships_per_second"] > 0
-    # measured on the running server after a first load, which is reported too: the same graph both times
+    # measured on the running server after a first load, which is reported too: the same graph every time;
+    # the judged rate is the median of the repeated loads
+    rates = saved["ingestion"]["repeats"]
+    assert len(rates) == 3 and saved["ingestion"]["relationships_per_second"] == sorted(rates)[1]
     first = saved["ingestion"]["first_load"]
     assert first["relationships_written"] == saved["ingestion"]["relationships_written"]
     assert first["relationships_in_graph"] == saved["ingestion"]["relationships_in_graph"]
