@@ -54,8 +54,8 @@ class BenchConfig:
     # With the phases before it, the soak makes the 1x shop's loaded run about ten minutes long.
     soak: float = 380.0
     soak_clients: int = 8
-    # Loads into the emptied graph of the running server; the median is the judged ingestion figure, as
-    # one load's rate varies by a sixth from run to run on a shared 2-core machine.
+    # Loads into the emptied graph of the running server, after the first; their median is the ingestion
+    # figure judged (``bench.ingestion.median_load``).
     running_loads: int = 3
     max_requests: int = 200_000
     train: bool = True
@@ -132,10 +132,10 @@ def run(config: BenchConfig, folder: Path = DEFAULT_FOLDER, neo4j: Neo4jSettings
         say(f"loading {config.dataset} into the empty graph of a fresh server")
         first_load = ingestion.measure_load(graph, tables, read_seconds)
         _say_load(say, first_load)
-        running = []
-        for attempt in range(1, max(1, config.running_loads) + 1):
+        running, repeats = [], max(1, config.running_loads)
+        for attempt in range(1, repeats + 1):
             say(f"emptying the graph and loading {config.dataset} again, on the running server "
-                f"({attempt} of {max(1, config.running_loads)})")
+                f"({attempt} of {repeats})")
             graph.wipe()
             running.append(ingestion.measure_load(graph, tables, read_seconds))
             _say_load(say, running[-1])
