@@ -31,8 +31,10 @@ def _read(name: str) -> str:
     return path.read_text()
 
 
+@lru_cache(maxsize=None)
 def query(name: str) -> str:
-    """The statement of a named query, without its header comments."""
+    """The statement of a named query, without its header comments (kept: the serving path asks on
+    every request)."""
     lines = [line for line in _read(name).splitlines() if not line.lstrip().startswith("//")]
     return "\n".join(lines).strip().rstrip(";")
 
