@@ -6,7 +6,8 @@
 // relationships first -- so a best-seller costs no more than a niche product.
 // Parameters: liveSeeds (list of {id, weight}: the shopper's newest products), basketsPerSeed (int: latest orders
 //             read per seed), maxBasket (int), perSeed (int: products kept per seed), limit (int: rows)
-// Columns: source ('bought_in_same_baskets'), productId, score, reason ({kind: 'bought_with', product: seed id})
+// Columns: source ('bought_in_same_baskets'), productId, score, reason ({kind: 'bought_with', product: seed id}:
+//          the evidence is orders, so always purchases)
 // Example: shopgraph cypher bought_in_same_baskets -p 'liveSeeds=[{"id": "85123A", "weight": 1.0}]' -p basketsPerSeed=10 -p maxBasket=100 -p perSeed=10 -p limit=20
 UNWIND $liveSeeds AS seed
 MATCH (s:Product {id: seed.id})

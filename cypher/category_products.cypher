@@ -1,7 +1,7 @@
 // A page of the products in a category and every category below it, in one of the whitelisted orders.
 // The order is chosen by a CASE on $sort, never by text pasted into the query.
 // Parameters: categoryId (string), sort ('popular' | 'price_asc' | 'price_desc' | 'rating'), skip (int), limit (int)
-// Columns: product (map: id, name, price, imageUrl, brand, avgRating, ratingCount),
+// Columns: product (map: id, name, price, currency, imageUrl, brand, avgRating, ratingCount),
 //          popularity (int: shoppers who bought, rated or liked it)
 // Example: shopgraph cypher category_products -p categoryId='"kitchen"' -p sort='"popular"' -p skip=0 -p limit=24
 MATCH (:Category {id: $categoryId})-[:PARENT_OF*0..]->(:Category)<-[:IN_CATEGORY]-(p:Product)
@@ -15,4 +15,4 @@ ORDER BY
   popularity DESC, p.name, p.id
 SKIP $skip
 LIMIT $limit
-RETURN p {.id, .name, .price, .imageUrl, .brand, .avgRating, .ratingCount} AS product, popularity
+RETURN p {.id, .name, .price, .currency, .imageUrl, .brand, .avgRating, .ratingCount} AS product, popularity

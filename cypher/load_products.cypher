@@ -2,18 +2,20 @@
 // and tags (TAGGED), dropping category edges the source no longer has. Categories exist already.
 // avgRating/ratingCount are set only when the row carries them (ratingCount not null), so ratings the shop
 // gathered survive a reload; createdAt keeps its old value when the row has none.
-// Parameters: $rows, a list of {id, name, description, price, imageUrl, brand (string|null),
-//   avgRating (float|null), ratingCount (int|null), createdAt (epoch millis|null),
+// Parameters: $rows, a list of {id, name, description, price, currency (ISO 4217 code|null), imageUrl,
+//   brand (string|null), avgRating (float|null), ratingCount (int|null), createdAt (epoch millis|null),
 //   categoryPath (string, e.g. 'Home & Kitchen > Mugs & Cups'), categoryIds: [string], tags: [string]}
 // Columns: none (a write)
 // Writes: Product nodes, IN_CATEGORY, MADE_BY (and Brand nodes), TAGGED (and Tag nodes).
-// Example: $rows = [{id: '85123A', name: 'White Hanging Heart T-Light Holder', price: 2.55, brand: null,
-//   categoryIds: ['lights-candles--candle-holders'], categoryPath: 'Lights & Candles > Candle Holders', tags: [], ...}]
+// Example: $rows = [{id: '85123A', name: 'White Hanging Heart T-Light Holder', price: 2.55, currency: 'GBP',
+//   brand: null, categoryIds: ['lights-candles--candle-holders'],
+//   categoryPath: 'Lights & Candles > Candle Holders', tags: [], ...}]
 UNWIND $rows AS row
 MERGE (product:Product {id: row.id})
 SET product.name = row.name,
     product.description = row.description,
     product.price = row.price,
+    product.currency = row.currency,
     product.imageUrl = row.imageUrl,
     product.brand = row.brand,
     product.categoryPath = row.categoryPath,

@@ -1,6 +1,6 @@
 // Product page: one product with its category trail (root first), brand and tags.
 // Parameters: productId (string)
-// Columns: product (map: id, name, description, price, imageUrl, brand, avgRating, ratingCount),
+// Columns: product (map: id, name, description, price, currency, imageUrl, brand, avgRating, ratingCount),
 //          categories (list of {id, name}, root first; empty when uncategorised), tags (list of strings)
 // Example: shopgraph cypher product_page -p productId='"22423"'
 MATCH (p:Product {id: $productId})
@@ -17,5 +17,5 @@ CALL (p) {
   OPTIONAL MATCH (p)-[:TAGGED]->(t:Tag)
   RETURN collect(t.name) AS tags
 }
-RETURN p {.id, .name, .description, .price, .imageUrl, .brand, .avgRating, .ratingCount} AS product,
+RETURN p {.id, .name, .description, .price, .currency, .imageUrl, .brand, .avgRating, .ratingCount} AS product,
        categories, tags

@@ -45,6 +45,13 @@ def place_order_tx(tx: neo4j.ManagedTransaction, user_id: str, lines: list[dict[
     return plain({**record["order"], "lines": record["lines"], "items": record["items"], "total": record["total"]})
 
 
+def shared_currency(lines: list[dict[str, Any]]) -> str | None:
+    """The currency a total of ``lines`` is in: the one their products share, or None (the shop's own) when
+    they name none or several. The shop converts nothing, so a total only has a currency its lines agree on."""
+    currencies = {line["product"].get("currency") for line in lines}
+    return currencies.pop() if len(currencies) == 1 else None
+
+
 class Cart:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -56,10 +63,10 @@ class Cart:
                  "subtotal": row["quantity"] * (row["product"]["price"] or 0.0)} for row in rows]
 
     def summary(self, user_id: str) -> dict[str, Any]:
-        """``{lines, items (units), total}``."""
+        """``{lines, items (units), total, currency}``."""
         lines = self.lines(user_id)
         return {"lines": lines, "items": sum(line["quantity"] for line in lines),
-                "total": sum(line["subtotal"] for line in lines)}
+                "total": sum(line["subtotal"] for line in lines), "currency": shared_currency(lines)}
 
     def size(self, user_id: str) -> int:
         """Units in the cart (the header's badge)."""
@@ -89,11 +96,15 @@ class Cart:
         return self.graph.write_with(work)
 
     def orders(self, user_id: str, limit: int = 50) -> list[dict[str, Any]]:
-        """The shopper's orders, newest first: ``{id, at, lines: [{product, quantity, price}], total}``."""
+        """The shopper's orders, newest first: ``{id, at, lines: [{product, quantity, price}], total, currency}``."""
         rows = plain(self.graph.read("shopper_orders", userId=user_id, limit=limit))
-        return [{**row["order"], "lines": row["lines"], "total": row["total"]} for row in rows]
+        return [{**row["order"], "lines": row["lines"], "total": row["total"],
+                 "currency": shared_currency(row["lines"])} for row in rows]
 
     def order(self, user_id: str, order_id: str) -> dict[str, Any] | None:
         """One of the shopper's own orders; None for an unknown order or someone else's."""
         row = self.graph.read_one("shopper_order", userId=user_id, orderId=order_id)
-        return plain({**row["order"], "lines": row["lines"], "total": row["total"]}) if row else None
+        if row is None:
+            return None
+        return plain({**row["order"], "lines": row["lines"], "total": row["total"],
+                      "currency": shared_currency(row["lines"])})

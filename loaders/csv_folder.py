@@ -3,7 +3,9 @@
 ======================  =====================================================================================
 ``products.csv``        ``id,name,description,price,imageUrl,brand,category,tags`` (``id`` and ``name``
                         required; ``category`` is an id from ``categories.csv`` or a path such as
-                        ``Home > Kitchen``; ``tags`` separated by ``|``)
+                        ``Home > Kitchen``; ``tags`` separated by ``|``), optionally ``currency``: the
+                        price's ISO 4217 code (``USD``, ``EUR``...; empty means the load's default,
+                        ``shopgraph load --currency``, else the shop's)
 ``categories.csv``      optional: ``id,name,parentId`` (a tree; roots leave ``parentId`` empty)
 ``users.csv``           optional: ``id,name,country``; without it the users are those the events name
 ``events.csv``          optional: ``user_id,product_id,type,value,timestamp,order_id`` (and optionally
@@ -37,6 +39,7 @@ from loaders.tables import (
     USER_COLUMNS,
     Rejection,
     Tables,
+    currency_code,
 )
 
 REQUIRED_COLUMNS = {
@@ -201,6 +204,13 @@ def _products(rows: list[_Row], known_categories: dict[str, dict], reading: _Rea
         if image and not image.lower().startswith(_URL_PREFIXES):
             reading.reject("products.csv", row.line, f"bad imageUrl: {image!r} (expected an http(s) URL or a /path)")
             continue
+        currency_text = row.get("currency")
+        currency = currency_code(currency_text) if currency_text else None
+        if currency_text and currency is None:
+            # rejected like a bad price: loaded without its currency, the price would show in the shop's own
+            reading.reject("products.csv", row.line,
+                           f"bad currency: {currency_text!r} (expected a three-letter ISO 4217 code such as USD)")
+            continue
         category_text = row.get("category")
         if not category_text:
             category_id = None
@@ -212,7 +222,7 @@ def _products(rows: list[_Row], known_categories: dict[str, dict], reading: _Rea
             category_id = category_paths.category_id(path)
         products[product_id] = {
             "id": product_id, "name": name, "description": row.get("description") or None,
-            "price": price if price is not None else np.nan, "imageUrl": image or None,
+            "price": price if price is not None else np.nan, "currency": currency, "imageUrl": image or None,
             "brand": row.get("brand") or None, "categoryId": category_id,
             "tags": sorted({tag.strip() for tag in row.get("tags").split("|") if tag.strip()}),
             "line": row.line,

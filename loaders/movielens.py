@@ -154,6 +154,7 @@ def read(path: Path | None = None) -> Tables:
         "name": names,
         "description": descriptions,
         "price": np.full(len(names), np.nan),
+        "currency": None,  # films have no price, so no currency either
         "imageUrl": None,
         "brand": None,
         "categoryId": [ids[0] for ids in category_ids],

@@ -10,7 +10,8 @@ code is not a product (postage, fees, manual adjustments...). Each line left out
 naming its row and reason. What remains:
 
 - products: one per stock code; name = its most recent description, title-cased; price = its most
-  recent unit price; a two-level category from ``loaders.retail_categories``;
+  recent unit price, in pounds sterling (``GBP``: the retailer is British and invoiced in sterling); a
+  two-level category from ``loaders.retail_categories``;
 - users: one per customer, with the country of their latest invoice;
 - events: one ``purchase`` per invoice line (order_id = InvoiceNo, value = Quantity, price = UnitPrice).
 """
@@ -32,6 +33,8 @@ from loaders.tables import EVENT_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS, Rejecti
 
 UCI_URL = "https://archive.ics.uci.edu/static/public/352/online+retail.zip"
 SHARED_FOLDER = "online-retail"
+#: The UCI data carries no currency column: the retailer is a UK company and its unit prices are in sterling.
+CURRENCY = "GBP"
 
 #: Real products have a five-digit stock code, sometimes with a variant letter (``85123A``).
 PRODUCT_CODE = re.compile(r"^\d{5}[A-Za-z]*$")
@@ -212,6 +215,7 @@ def _products(sales: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         "name": names.to_numpy(),
         "description": latest["Description"].to_numpy(dtype=object),
         "price": latest["UnitPrice"].to_numpy(dtype=float),
+        "currency": CURRENCY,
         "imageUrl": None,
         "brand": None,
         "categoryId": category_ids,

@@ -94,6 +94,7 @@ def product_rows(tables: Tables) -> list[Row]:
         "name": products["name"],
         "description": products.get("description"),
         "price": pd.to_numeric(products.get("price"), errors="coerce"),
+        "currency": products.get("currency"),  # absent in tables made before products had one
         "imageUrl": products.get("imageUrl"),
         "brand": products.get("brand"),
     })

@@ -6,7 +6,9 @@ evaluation, so both see the same cleaned data.
 
 Columns
 -------
-products:   id (str), name, description, price (float|NaN), imageUrl, brand, categoryId (str|None, the leaf),
+products:   id (str), name, description, price (float|NaN),
+            currency (str|None: the ISO 4217 code of the price, e.g. ``USD``; None when the source does not
+            say, and the shop shows its configured currency), imageUrl, brand, categoryId (str|None, the leaf),
             tags (list[str]), avgRating (float|NaN), ratingCount (int),
             createdAt (Timestamp|NaT, when the product first appeared; optional),
             categoryIds (list[str], optional: every category the product is in, ``categoryId`` first,
@@ -21,17 +23,29 @@ Timestamps are timezone-naive UTC (``datetime64``), so every dataset compares th
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 EVENT_TYPES = ("view", "rate", "like", "dislike", "cart", "purchase")
 
-PRODUCT_COLUMNS = ["id", "name", "description", "price", "imageUrl", "brand", "categoryId", "tags",
+PRODUCT_COLUMNS = ["id", "name", "description", "price", "currency", "imageUrl", "brand", "categoryId", "tags",
                    "avgRating", "ratingCount", "createdAt", "categoryIds"]
 CATEGORY_COLUMNS = ["id", "name", "parentId"]
 USER_COLUMNS = ["id", "name", "country", "createdAt"]
 EVENT_COLUMNS = ["user_id", "product_id", "type", "value", "timestamp", "order_id", "price"]
+
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def currency_code(text: object) -> str | None:
+    """``text`` as an ISO 4217 currency code (three letters, upper-cased: ``usd`` -> ``USD``), or None when it
+    is not one. Only the form is checked: a made-up code such as ``XYZ`` passes."""
+    if not isinstance(text, str):
+        return None
+    code = text.strip().upper()
+    return code if _CURRENCY_CODE.fullmatch(code) else None
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ Source: ``--path`` (the zip, the TSV inside it, or a folder holding either), els
 
 - ``Product Category`` (``Beauty > Hair Care > Hair Color``) becomes the category tree; rows without
   one go under ``Other``;
-- brand, price, the first of the ``|``-joined image URLs, ``Product Rating`` as avgRating and
-  ``Product Reviews Count`` as ratingCount;
+- brand, price and its ``Product Currency`` (an ISO 4217 code: ``USD`` throughout the sample; a value that
+  is not a code leaves the product without one), the first of the ``|``-joined image URLs,
+  ``Product Rating`` as avgRating and ``Product Reviews Count`` as ratingCount;
 - tags: the short descriptive phrases of ``Product Tags`` (the store's own ``Wal-mart``/``Walmart.com``,
   sizes and whole product names left out), lower-cased;
 - a product id that repeats keeps its most recently crawled row; the others are reported as rejected.
@@ -22,15 +23,15 @@ import pandas as pd
 
 from loaders import categories as category_paths
 from loaders import sources
-from loaders.tables import PRODUCT_COLUMNS, Rejection, Tables
+from loaders.tables import PRODUCT_COLUMNS, Rejection, Tables, currency_code
 
 SHARED_FOLDER = "walmart-5k"
 UNCATEGORISED = ("Other",)
 _STORE_TAGS = {"wal-mart", "walmart.com", "walmart"}
 _NO_BRAND = {"NA", "N/A", "NONE", "NULL", "-"}  # placeholders, not brands
 COLUMNS = ["Product Id", "Product Name", "Product Brand", "Product Category", "Product Description",
-           "Product Image Url", "Product Tags", "Product Price", "Product Rating", "Product Reviews Count",
-           "Crawl Timestamp"]
+           "Product Image Url", "Product Tags", "Product Price", "Product Currency", "Product Rating",
+           "Product Reviews Count", "Crawl Timestamp"]
 
 
 def locate(path: Path | None = None) -> Path:
@@ -132,6 +133,7 @@ def read(path: Path | None = None) -> Tables:
         "name": kept["Product Name"].to_numpy(),
         "description": kept["Product Description"].str.strip().to_numpy(),
         "price": pd.to_numeric(kept["Product Price"], errors="coerce").to_numpy(),
+        "currency": [currency_code(text) for text in kept["Product Currency"]],
         "imageUrl": [_first_image(urls) for urls in kept["Product Image Url"]],
         "brand": brands.to_numpy(),
         "categoryId": category_ids,

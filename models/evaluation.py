@@ -37,9 +37,6 @@ class Protocol:
     metrics: tuple[str, ...]
     #: How hybrid and multi carve their validation data out of the training part.
     validation: dict[str, Any] = field(default_factory=dict)
-    #: Parameters per generator for this dataset (chosen on validation data carved from training).
-    generator_params: dict[str, dict[str, Any]] = field(default_factory=dict)
-    multi_params: dict[str, Any] = field(default_factory=dict)
     restrict_to_training: bool = False
 
 
@@ -66,11 +63,6 @@ PROTOCOLS = {
         split=lambda interactions: random_split(interactions, test_share=0.25, seed=42),
         metrics=("ndcg@10", "precision@10", "recall@10", "coverage", "novelty"),
         validation={"kind": "random", "share": 0.25},
-        # Chosen on the validation split carved from the training part (never on the test part):
-        # MovieLens wants a more regularised, wider MF and more weight on similar shoppers.
-        generator_params={"mf": {"factors": 128, "l2": 20.0, "unobserved_weight": 0.3, "steps": 300},
-                          "collaborative": {"user_share": 0.7}},
-        multi_params={"per_generator": 150},
     ),
 }
 
@@ -91,6 +83,14 @@ def measure(model: Recommender, split: Split, protocol_metrics: Iterable[str], k
     users = np.array(sorted(split.test), dtype=np.int64)
     indices, _ = model.recommend(users, k=k, filter_seen=True)
     lists = {int(user): row[row >= 0].tolist() for user, row in zip(users, indices)}
+    return score_lists(lists, split, protocol_metrics, k)
+
+
+def score_lists(lists: dict[int, list[int]], split: Split, protocol_metrics: Iterable[str],
+                k: int = K) -> dict[str, float]:
+    """The protocol's metrics for each test user's list of product indices, best first (a user with no list
+    scores zero), however the lists were made: by a model in memory or served by the shop."""
+    lists = {user: lists.get(user, []) for user in split.test}
     popularity = np.asarray(split.train.binary.sum(axis=0)).ravel()
     n_train_users = int((np.diff(split.train.binary.indptr) > 0).sum())
     found = {}
@@ -140,20 +140,29 @@ def _tune_peer(name: str, validation: Split, seed: int) -> tuple[dict[str, Any],
 
 
 def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: bool = True,
-             tables=None) -> dict[str, Any]:
-    """Run the dataset's protocol over every peer and ShopGraph strategy; the DESIGN.md JSON."""
+             tables=None, served: bool = True, served_strategies: Iterable[str] | None = None,
+             neo4j=None) -> dict[str, Any]:
+    """Run the dataset's protocol over every peer and ShopGraph strategy; the DESIGN.md JSON.
+
+    With ``served`` the result also has the served rows (``models.served_evaluation``): each strategy as the
+    shop serves it, from a scratch Neo4j trained by ``shopgraph train``; the summary then judges the shop's
+    default strategy on its served row. ``neo4j`` names a scratch server for them (default: one of their own).
+    """
     from tqdm.auto import tqdm
 
     import loaders
     from models.generators import GENERATORS, carve_validation, fit_generators
     from models.hybrid import HybridRecommender
     from models.multi import MultiRecommender
+    from models.tuning import fit_and_choose
 
     if dataset not in PROTOCOLS:
         raise ValueError(f"no evaluation protocol for {dataset!r}; choose one of {', '.join(sorted(PROTOCOLS))}")
     protocol = PROTOCOLS[dataset]
     started = time.perf_counter()
     steps = ["read and split", "peers", "generators", "validation generators", "hybrid", "multi"]
+    if served:
+        steps.append("served")
     bar = tqdm(total=len(steps), desc=f"evaluate {dataset}", disable=not progress, unit="stage")
 
     def stage(name: str) -> None:
@@ -179,29 +188,30 @@ def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: b
         record(name, "peer", model, model.fit_seconds, params=params, tuning_seconds=round(tuning, 2))
     bar.update()
 
+    # The generators fitted before the validation period choose their settings there (models.tuning), as
+    # `shopgraph train` does, so the models in memory are the models the shop serves.
+    stage("validation generators")
+    validation_generators, chosen, settings = fit_and_choose(validation, seed, GENERATORS)
+    bar.update()
     stage("generators")
-    generators = fit_generators(split.train, seed, protocol.generator_params)
+    generators = fit_generators(split.train, seed, chosen)
     for name in GENERATORS:
         if name != "popular":  # the popularity peer is the same model
             record(name, "shopgraph", generators[name], generators[name].fit_seconds)
-    bar.update()
-    stage("validation generators")
-    validation_generators = fit_generators(validation.train, seed, protocol.generator_params)
     generator_seconds = sum(m.fit_seconds for m in generators.values()) + sum(
         m.fit_seconds for m in validation_generators.values())
     bar.update()
 
     stage("hybrid")
     hybrid = HybridRecommender(validation=protocol.validation, seed=seed,
-                               generator_params=protocol.generator_params).fit_with(
+                               generator_params=chosen).fit_with(
         split.train, generators, validation_generators, validation)
     record("hybrid", "shopgraph", hybrid, hybrid.fit_seconds + generator_seconds,
            weights=hybrid.weights, cold_weights=hybrid.cold_weights)
     bar.update()
 
     stage("multi")
-    multi = MultiRecommender(validation=protocol.validation, seed=seed, generator_params=protocol.generator_params,
-                             **protocol.multi_params).fit_with(
+    multi = MultiRecommender(validation=protocol.validation, seed=seed, generator_params=chosen).fit_with(
         split.train, generators, validation_generators, validation)
     multi_seconds = multi.fit_seconds + generator_seconds
     record("multi", "shopgraph", multi, multi_seconds, combination=multi.ranker.spec["combination"],
@@ -209,41 +219,98 @@ def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: b
     for learner in MULTI_LEARNERS:
         record(f"multi:{learner}", "shopgraph", multi.using(learner), multi_seconds)
     bar.update()
+
+    served_facts = None
+    if served:
+        from models.served_evaluation import SERVED_STRATEGIES, served_rows, with_in_memory
+
+        stage("served")
+        found, served_facts = served_rows(tables, interactions, split, protocol.metrics, K,
+                                          strategies=served_strategies or SERVED_STRATEGIES,
+                                          say=stage if progress else (lambda message: None), neo4j=neo4j)
+        rows += with_in_memory(found, rows)
+        bar.update()
     bar.close()
 
     counts = {"users": interactions.n_users, "products": interactions.n_products,
               "train_interactions": int(split.train.binary.nnz),
               "test_users": len(split.test), "test_pairs": int(sum(len(v) for v in split.test.values()))}
-    return {"dataset": dataset, "protocol": protocol.description, "k": K, "seed": seed, "counts": counts,
-            "models": rows, "summary": summarise(rows), "seconds": round(time.perf_counter() - started, 1)}
+    result = {"dataset": dataset, "protocol": protocol.description, "k": K, "seed": seed, "counts": counts,
+              "models": rows, "summary": summarise(rows), "generator_settings": settings,
+              "seconds": round(time.perf_counter() - started, 1)}
+    if served_facts is not None:
+        result["served"] = served_facts
+    return result
 
 
 def summarise(rows: list[dict[str, Any]], metric: str = "ndcg@10") -> dict[str, Any]:
-    """The best ShopGraph strategy against the best peer on ``metric``."""
+    """The best ShopGraph strategy against the best peer on ``metric``; with served rows, also the shop's
+    default strategy as served against that peer (the figure a shopper gets, judged against ``GOALS``)."""
+    from models.serving import DEFAULT_STRATEGY
+
     ours = max((r for r in rows if r["family"] == "shopgraph"), key=lambda r: r["metrics"][metric])
     peer = max((r for r in rows if r["family"] == "peer"), key=lambda r: r["metrics"][metric])
-    lift = ours["metrics"][metric] / peer["metrics"][metric] - 1.0 if peer["metrics"][metric] else float("inf")
-    return {"metric": metric, "best_shopgraph": ours["name"], "best_peer": peer["name"],
-            "best_shopgraph_value": ours["metrics"][metric], "best_peer_value": peer["metrics"][metric],
-            "lift": round(lift, 4), "goal_met": lift >= 0.10}
+    summary = {"metric": metric, "best_shopgraph": ours["name"], "best_peer": peer["name"],
+               "best_shopgraph_value": ours["metrics"][metric], "best_peer_value": peer["metrics"][metric],
+               "lift": _lift(ours["metrics"][metric], peer["metrics"][metric])}
+    summary["goal_met"] = summary["lift"] >= 0.10
+    # The shop's own settings only: the rows served under other diversity caps are there to compare.
+    served = {r["name"]: r for r in rows if r["family"] == "served" and r["name"] == r.get("strategy", r["name"])}
+    if served:
+        best = max(served.values(), key=lambda r: r["metrics"][metric])
+        default = served.get(DEFAULT_STRATEGY)
+        summary.update({"best_served": best["name"], "best_served_value": best["metrics"][metric],
+                        "default_strategy": DEFAULT_STRATEGY})
+        if default is not None:
+            summary["default_served_value"] = default["metrics"][metric]
+            summary["default_served_ratio"] = round(default["metrics"][metric] / peer["metrics"][metric], 4) \
+                if peer["metrics"][metric] else float("inf")
+    return summary
+
+
+def _lift(ours: float, peer: float) -> float:
+    return round(ours / peer - 1.0, 4) if peer else float("inf")
 
 
 # -- reports ------------------------------------------------------------------------------------
 def markdown_table(result: dict[str, Any]) -> str:
-    """The result as a Markdown table, best NDCG@10 first, with the comparison under it."""
-    names = list(result["models"][0]["metrics"]) if result["models"] else []
+    """The result as Markdown: the in-memory rows best NDCG@10 first, the served rows beside their in-memory
+    figures, and the comparisons under them."""
+    in_memory = [row for row in result["models"] if row["family"] != "served"]
+    served = [row for row in result["models"] if row["family"] == "served"]
+    names = list(in_memory[0]["metrics"]) if in_memory else []
     lines = [f"### {result['dataset']}", "", f"Protocol: {result['protocol']}.", "",
              "| model | family | " + " | ".join(names) + " | fit s |",
              "|---|---|" + "---|" * len(names) + "---|"]
-    for row in sorted(result["models"], key=lambda r: -r["metrics"].get("ndcg@10", 0.0)):
+    for row in sorted(in_memory, key=lambda r: -r["metrics"].get("ndcg@10", 0.0)):
         values = " | ".join(f"{row['metrics'][n]:.4f}" for n in names)
         lines.append(f"| {row['name']} | {row['family']} | {values} | {row['fit_seconds']:.1f} |")
     summary = result.get("summary")
     if summary:
-        lines += ["", f"Best ShopGraph strategy: **{summary['best_shopgraph']}** "
+        lines += ["", f"Best ShopGraph strategy in memory: **{summary['best_shopgraph']}** "
                       f"({summary['metric']} {summary['best_shopgraph_value']:.4f}); best peer: "
                       f"**{summary['best_peer']}** ({summary['best_peer_value']:.4f}); "
                       f"lift {summary['lift'] * 100:+.1f}% (goal +10%: {'met' if summary['goal_met'] else 'not met'})."]
+    if served:
+        peer = summary["best_peer_value"] if summary else 0.0
+        lines += ["", "As served (`shopgraph train` on the training part in a scratch Neo4j, lists from "
+                      "`shopgraph recommend --all-users`):", "",
+                  "| strategy | " + " | ".join(names) + " | x best peer | in memory | served / in memory | s |",
+                  "|---|" + "---|" * len(names) + "---|---|---|---|"]
+        for row in sorted(served, key=lambda r: -r["metrics"].get("ndcg@10", 0.0)):
+            values = " | ".join(f"{row['metrics'][n]:.4f}" for n in names)
+            ratio = f"{row['metrics']['ndcg@10'] / peer:.2f}" if peer else "-"
+            memory = row.get("in_memory") or {}
+            gap = f"{memory['gap'] * 100:+.1f}%" if memory else "-"
+            figure = f"{memory['ndcg@10']:.4f}" if memory else "-"
+            lines.append(f"| {row['name']} | {values} | {ratio} | {figure} | {gap} | {row['serve_seconds']:.0f} |")
+        if summary and "default_served_value" in summary:
+            lines += ["", f"The shop's default strategy, **{summary['default_strategy']}**, as served: "
+                          f"NDCG@10 {summary['default_served_value']:.4f}, "
+                          f"**{summary['default_served_ratio']:.2f}x** the best peer."]
+        facts = result.get("served") or {}
+        if facts.get("diversity"):
+            lines += ["", f"Diversity chosen by training: {json.dumps(facts['diversity'], default=json_default)}."]
     return "\n".join(lines) + "\n"
 
 
@@ -267,10 +334,12 @@ def write_report(result: dict[str, Any], folder: Path | str, json_path: Path | s
     paths["markdown"].write_text(markdown_table(result))
     rows = sorted(result["models"], key=lambda r: r["metrics"].get("ndcg@10", 0.0))
     figure, axes = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.2))
-    colours = ["#1f77b4" if r["family"] == "shopgraph" else "#999999" for r in rows]
-    axes.barh([r["name"] for r in rows], [r["metrics"].get("ndcg@10", 0.0) for r in rows], color=colours)
+    colours = {"shopgraph": "#1f77b4", "served": "#ff7f0e"}
+    axes.barh([f"{r['name']} (served)" if r["family"] == "served" else r["name"] for r in rows],
+              [r["metrics"].get("ndcg@10", 0.0) for r in rows],
+              color=[colours.get(r["family"], "#999999") for r in rows])
     axes.set_xlabel("NDCG@10")
-    axes.set_title(f"{result['dataset']}: NDCG@10 by model (grey: peers)")
+    axes.set_title(f"{result['dataset']}: NDCG@10 by model (blue: in memory, orange: served, grey: peers)")
     figure.tight_layout()
     figure.savefig(paths["plot"], dpi=120)
     plt.close(figure)

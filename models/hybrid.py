@@ -47,12 +47,33 @@ class HybridRecommender(Recommender):
         self.fit_seconds = time.perf_counter() - started
         return self
 
-    def _tune(self, generators, validation_generators, split: Split) -> None:
-        self.generators = {name: generators[name] for name in GENERATORS if name in generators}
+    def _tuning_users(self, split: Split) -> np.ndarray:
         rng = np.random.default_rng(int(self.params["seed"]))
         users = np.array(sorted(u for u, items in split.test.items() if items), dtype=np.int64)
         if len(users) > int(self.params["tuning_users"]):
             users = np.sort(rng.choice(users, int(self.params["tuning_users"]), replace=False))
+        return users
+
+    def validation_scores(self, validation_generators: dict[str, Recommender],
+                          split: Split) -> tuple[np.ndarray, sp.csr_matrix]:
+        """The tuned blend over the generators fitted before the validation period, for the shoppers it was
+        tuned on (their taken products at -inf), and what each took in that period: what training weighs
+        choices made after ranking on (the diversity cap)."""
+        users = self._tuning_users(split)
+        seen = split.train.binary
+        cold = np.diff(seen.indptr)[users] < int(self.params["cold_start_threshold"])
+        total = np.zeros((len(users), seen.shape[1]), dtype=np.float32)
+        for name, model in validation_generators.items():
+            weight = np.where(cold, self.cold_weights.get(name, 0.0), self.weights.get(name, 0.0))
+            if name in self.generators and weight.any():
+                total += weight.astype(np.float32)[:, None] * normalised_scores(model, users, seen, mask_seen=False)
+        rows = seen[users].tocoo()
+        total[rows.row, rows.col] = -np.inf
+        return total, _relevance(users, split.test, seen.shape[1])
+
+    def _tune(self, generators, validation_generators, split: Split) -> None:
+        self.generators = {name: generators[name] for name in GENERATORS if name in generators}
+        users = self._tuning_users(split)
         seen = split.train.binary
         blocks = {name: normalised_scores(model, users, seen) for name, model in validation_generators.items()
                   if name in self.generators}

@@ -8,7 +8,9 @@
 and last a ``(:ModelVersion {version})`` node, the sign serving waits for before reloading vectors.
 Edges and vectors are written first and the previous version's are retired after, so the shop never shows
 an empty "similar items" row while a version is being published. A file the version lacks leaves the
-graph's current edges or vectors alone.
+graph's current edges or vectors alone: a version trained on a catalogue without interactions
+(``models.training.train_catalogue``) holds only content neighbours, and publishing it writes SIMILAR_TO
+and the ModelVersion and nothing else.
 
 ``publish_new_products(graph, product_ids)`` gives products loaded after training their SIMILAR_TO
 neighbours at once: with the trained text model when there is one, else by shared category, brand and tags.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +48,16 @@ class PublishSummary:
     product_vectors: int = 0
     user_vectors: int = 0
     seconds: float = 0.0
+    #: What the version has no file for (e.g. "BOUGHT_WITH edges"), so the graph's current ones were left alone.
+    absent: list[str] = field(default_factory=list)
 
     def report(self) -> str:
-        return (f"Published version {self.version} in {self.seconds:.1f} s: {self.similar_to:,} SIMILAR_TO and "
+        text = (f"Published version {self.version} in {self.seconds:.1f} s: {self.similar_to:,} SIMILAR_TO and "
                 f"{self.bought_with:,} BOUGHT_WITH edges, vectors on {self.product_vectors:,} products and "
                 f"{self.user_vectors:,} shoppers.")
+        if self.absent:
+            text += f" The version has no {' or '.join(self.absent)}; any already in the graph are left alone."
+        return text
 
 
 def _no_progress(stage: str, total: int) -> Callable[[int], None]:
@@ -106,6 +113,7 @@ def publish(graph, folder: Path | str, progress: Progress | None = None,
             ("bought_with.npz", "bought_with", "cooc", "bought_with")):
         arrays = _load(folder, name)
         if arrays is None:
+            summary.absent.append(f"{relationship.upper()} edges")
             continue
         rows = list(neighbour_rows(products, arrays["indices"], arrays["scores"]))
         written = graph.write_batches(f"publish_{relationship}", rows, batch_size,
@@ -115,6 +123,8 @@ def publish(graph, folder: Path | str, progress: Progress | None = None,
         setattr(summary, attribute, written)
 
     embedding, mf = _load(folder, "embedding.npz"), _load(folder, "mf.npz")
+    if embedding is None and mf is None:
+        summary.absent.append("vectors")
     for label, id_list, embedding_key, mf_key, attribute in (
             ("product", products, "product_vectors", "product_factors", "product_vectors"),
             ("user", users, "user_vectors", "user_factors", "user_vectors")):

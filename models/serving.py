@@ -29,6 +29,7 @@ import numpy as np
 
 from graph.recommendations import Candidate, RecommendationRepository, ShopperHistory, ShopperState
 from models import rules
+from models.diversity import cap_setting, serving_cap
 from models.serving_artefacts import ArtefactWatch
 from models.serving_blend import (CandidatePool, ProductVectors, Seeds, add_source_rows, add_vector_scores, blend,
                                   choose_seeds, newest_seeds, rescale_like_training, taken_products, taste_vector)
@@ -38,8 +39,12 @@ from models.serving_features import feature_matrix
 STRATEGIES = ("popular", "trending", "content", "collaborative", "mf", "embedding", "hybrid", "multi")
 GENERATORS = ("popular", "trending", "content", "collaborative", "mf", "embedding")
 MAX_K = 100
-#: The strategy whose lists are stored ahead of time (the shop's and the API's default), and how long they are.
-STORED_STRATEGY = "hybrid"
+#: The strategy shoppers get unless an experiment or a request names another. Chosen on served figures (the served
+#: rows of `shopgraph evaluate`): multi leads as served on Online Retail and MovieLens-100k; without a trained ranker
+#: it serves the hybrid blend.
+DEFAULT_STRATEGY = "multi"
+#: The strategy whose lists are stored ahead of time (the shop's default), and how long they are.
+STORED_STRATEGY = DEFAULT_STRATEGY
 STORED_SIZE = 50
 #: Stored lists older than this are not used (trending and other shoppers' baskets move on); a nightly
 #: ``shopgraph recommend --all-users --store`` keeps them younger.
@@ -121,6 +126,8 @@ class RecommendationService:
         self.limits = limits or Limits()
         self.stored_max_age = stored_max_age
         self.merchandiser_rules = merchandiser_rules or rules.NoMerchandiserRules()
+        #: The shop's diversity setting, read once so that a bad value stops the process at start, not a request.
+        self.diversity = cap_setting()
         self.artefacts = ArtefactWatch(artefacts_dir, check_seconds=version_check_seconds)
         self._cache = ShopperCache(cache_size, cache_ttl)
         self._trending = SharedValue(lambda: self.repository.trending(self.limits.global_list), shared_ttl)
@@ -131,7 +138,7 @@ class RecommendationService:
         self._loaded_vectors: ProductVectors | None = None
 
     # -- the public interface ------------------------------------------------------------------
-    def recommend(self, user_id: str | None, k: int = 10, strategy: str = "hybrid") -> list[Recommendation]:
+    def recommend(self, user_id: str | None, k: int = 10, strategy: str = DEFAULT_STRATEGY) -> list[Recommendation]:
         """Top-k products for a shopper (None: a visitor), without what they just bought or disliked.
 
         An id the graph does not know is answered like a visitor. Raises ``UnknownStrategy`` for a strategy
@@ -146,7 +153,7 @@ class RecommendationService:
                 pass
         return self._for_visitor(k, strategy)
 
-    def recommend_for(self, user_id: str, k: int = 10, strategy: str = "hybrid") -> list[Recommendation]:
+    def recommend_for(self, user_id: str, k: int = 10, strategy: str = DEFAULT_STRATEGY) -> list[Recommendation]:
         """Like ``recommend`` for a known shopper; raises ``UnknownShopper`` for an id the graph does not know.
 
         The first read is the shopper's state (cypher/shopper_state.cypher). While their activity matches a
@@ -232,12 +239,12 @@ class RecommendationService:
 
     # -- visitors -----------------------------------------------------------------------------
     def _for_visitor(self, k: int, strategy: str) -> list[Recommendation]:
-        rows = (self._popular.get() if strategy == "popular" else self._trending.get())[:self.limits.per_source]
+        rows = (self._popular.get() if strategy == "popular" else self._selling_now())[:self.limits.per_source]
         best = max((row.score for row in rows), default=1.0) or 1.0
         items = [rules.Ranked(row.product_id, row.score / best, [row.reason], self._category(row.product_id))
                  for row in rows]
         items = self.merchandiser_rules.apply(None, items, set())
-        return _finish(rules.diversify(items), k)
+        return _finish(self._diversify(items), k)
 
     # -- shoppers -----------------------------------------------------------------------------
     def _rank_for_shopper(self, history: ShopperHistory, strategy: str,
@@ -266,7 +273,12 @@ class RecommendationService:
     def _finish_for_shopper(self, user_id: str, ranked: list[rules.Ranked], excluded: set[str],
                             k: int) -> list[Recommendation]:
         ranked = self.merchandiser_rules.apply(user_id, ranked, excluded)
-        return _finish(rules.diversify(ranked), k)
+        return _finish(self._diversify(ranked), k)
+
+    def _diversify(self, items: list[rules.Ranked]) -> list[rules.Ranked]:
+        """The items under the shop's diversity cap (``models.diversity``: the setting, or training's choice)."""
+        cap = serving_cap(self.diversity, self.artefacts.current())
+        return rules.diversify(items, cap=cap) if cap else items
 
     def _stored_ranking(self, state: ShopperState, strategy: str, k: int) -> list[rules.Ranked] | None:
         """The shopper's stored list as a ranking, while it is what the live path would build: made for their
@@ -339,10 +351,14 @@ class RecommendationService:
         """Trending products for a list that came out short, scored below every item already in it."""
         present = {item.product_id for item in ranked}
         floor = min((item.score for item in ranked), default=1.0)
-        rows = [row for row in self._trending.get() if row.product_id not in present | excluded]
+        rows = [row for row in self._selling_now() if row.product_id not in present | excluded]
         top = max((row.score for row in rows), default=1.0) or 1.0
         return [rules.Ranked(row.product_id, 0.5 * floor * row.score / top, [row.reason],
                              self._category(row.product_id)) for row in rows]
+
+    def _selling_now(self) -> list[Candidate]:
+        """Trending products; popular (or top rated) ones in a shop where nothing sold lately, such as a new one."""
+        return self._trending.get() or self._popular.get()
 
     def _category(self, product_id: str) -> str | None:
         """The product's leaf category (what diversity counts); None for one loaded since the last look."""

@@ -4,6 +4,11 @@ Called by ``shopgraph train`` with ``interactions_from_graph(graph)``. Stages, e
 progress bar: the generators on all the data, the generators again on the data before the
 validation period, the hybrid's weights, the multi ranker, and the files of the version (see the
 models contract). The same interactions and seed give the same artefacts.
+
+``train_catalogue`` is for a shop whose catalogue is loaded but whose shoppers have done nothing yet
+(the Walmart sample, a new shop): it fits what the product texts alone teach -- the content model's
+TF-IDF neighbours, the "similar items" row -- and writes a version whose metadata.json says which
+models were skipped and why. Both write ``metadata["skipped"]``: model name -> reason.
 """
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ import pandas as pd
 
 from models.artefacts import VersionWriter
 from models.data import Interactions
+from models.diversity import category_keys, choose_cap
+from models.tuning import fit_and_choose
 from models.features import FEATURES
 from models.generators import GENERATORS, carve_validation, fit_generators
 from models.hybrid import HybridRecommender
@@ -25,6 +32,21 @@ from models.multi import MultiRecommender
 MODELS = (*GENERATORS, "hybrid", "multi")
 #: A temporal validation period needs this much history before it.
 TEMPORAL_VALIDATION_DAYS = 30
+#: The models that learn from the catalogue alone (product texts), with no shopper interactions.
+CATALOGUE_MODELS = ("content",)
+#: Why a model that learns from shoppers' interactions is left out of a catalogue-only version.
+NO_INTERACTIONS = "no interactions yet"
+SKIPPED_WITHOUT_INTERACTIONS = {
+    # With no interactions the trained generator would be all zeros; serving's popular list
+    # (cypher/popular.cypher) ranks such a shop by the products' aggregate ratings instead.
+    "popular": f"{NO_INTERACTIONS}; the shop ranks popular products by their aggregate ratings meanwhile",
+    "trending": NO_INTERACTIONS,
+    "collaborative": NO_INTERACTIONS,
+    "mf": NO_INTERACTIONS,
+    "embedding": NO_INTERACTIONS,
+    "hybrid": f"{NO_INTERACTIONS}: no validation period to tune the blend on",
+    "multi": f"{NO_INTERACTIONS}: no shoppers' choices to train the ranker on",
+}
 
 
 class NothingToLearn(ValueError):
@@ -55,7 +77,8 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
 
     wanted = _wanted(models)
     if interactions.n_users == 0 or interactions.binary.nnz == 0:
-        raise NothingToLearn("no shopper has shown interest in any product yet; load a dataset first")
+        raise NothingToLearn("no shopper has shown interest in any product yet; load a dataset first "
+                             "(or train_catalogue for what the products alone teach)")
     if catalog is not None:
         if len(catalog) != interactions.n_products:
             raise ValueError(f"the catalogue has {len(catalog)} rows for {interactions.n_products} products")
@@ -69,6 +92,19 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
     def bar(items, desc):
         return tqdm(items, desc=desc, unit="model", disable=not progress, file=sys.stderr, leave=True)
 
+    # With hybrid or multi asked for, the validation period comes first: the generators fitted before it
+    # choose their settings (models.tuning) and are what the blend and the ranker tune on.
+    validation_generators: dict = {}
+    tuning: dict[str, Any] = {}
+    if {"hybrid", "multi"} & wanted:
+        validation_spec = validation_for(interactions)
+        split = carve_validation(interactions, validation_spec, seed)
+        for name in bar(needed, "train on the period before validation"):
+            fitted, chosen, weighed = fit_and_choose(split, seed, (name,), fixed=generator_params)
+            validation_generators.update(fitted)
+            generator_params = {**generator_params, **chosen}
+            tuning.update(weighed)
+
     generators: dict = {}
     for name in bar(needed, "train models"):
         generators.update(fit_generators(interactions, seed, generator_params, names=(name,)))
@@ -76,12 +112,9 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
 
     hybrid_meta: dict[str, Any] = {}
     multi_meta: dict[str, Any] = {}
+    # Without a tuned blend to weigh it on, the shop keeps the fixed cap (models.diversity.serving_cap).
+    diversity: dict[str, Any] | None = None
     if {"hybrid", "multi"} & wanted:
-        validation_spec = validation_for(interactions)
-        split = carve_validation(interactions, validation_spec, seed)
-        validation_generators = {}
-        for name in bar(needed, "train on the period before validation"):
-            validation_generators.update(fit_generators(split.train, seed, generator_params, names=(name,)))
         if "hybrid" in wanted:
             for _ in bar(["hybrid"], "tune hybrid weights"):
                 hybrid = HybridRecommender(validation=validation_spec, seed=seed)
@@ -91,6 +124,8 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
                                    "cold_start_threshold": hybrid.params["cold_start_threshold"],
                                    "validation_ndcg": hybrid.validation_ndcg, "validation": validation_spec}
                     report["hybrid"] = {"fit_seconds": round(hybrid.fit_seconds, 2), "params": hybrid.params}
+                    diversity = choose_cap(*hybrid.validation_scores(validation_generators, split),
+                                           category_keys(interactions.catalog))
                 else:
                     hybrid_meta = {"skipped": "the validation period has nothing to tune on"}
         if "multi" in wanted:
@@ -111,10 +146,64 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
     try:
         for _ in bar(["files"], "write artefacts"):
             _write(writer, interactions, generators, multi if "multi" in wanted and multi_meta.get("features") else None)
+        skipped = {name: meta["skipped"] for name, meta in (("hybrid", hybrid_meta), ("multi", multi_meta))
+                   if "skipped" in meta}
         metadata = {"seed": seed,
                     "counts": {"users": interactions.n_users, "products": interactions.n_products,
                                "interactions": int(interactions.binary.nnz)},
-                    "models": report, "hybrid": hybrid_meta, "multi": multi_meta,
+                    "models": report, "skipped": skipped, "hybrid": hybrid_meta, "multi": multi_meta,
+                    **({"diversity": diversity} if diversity else {}),
+                    **({"generator_settings": tuning} if tuning else {}),
+                    "train_seconds": round(time.perf_counter() - started, 2)}
+        return writer.finish(metadata)
+    except BaseException:
+        writer.abandon()
+        raise
+
+
+def train_catalogue(interactions: Interactions, seed: int = 42, models: list[str] | tuple[str, ...] | None = None,
+                    progress: bool = True, root: Path | str | None = None,
+                    generator_params: dict[str, dict] | None = None) -> Path:
+    """For a catalogue without interactions: fit the named models that need none (``CATALOGUE_MODELS``) and
+    write a version; returns its folder.
+
+    The version holds ids.json (the products; no shoppers), the content model and its neighbours
+    (published as SIMILAR_TO), and metadata.json whose ``skipped`` names every other model asked for with
+    its reason. Raises ``NothingToLearn`` when there are no products, or when none of the models asked
+    for can learn without interactions.
+    """
+    from tqdm.auto import tqdm
+
+    wanted = _wanted(models)
+    if interactions.n_products == 0:
+        raise NothingToLearn("the catalogue has no products yet; load a dataset first")
+    trainable = [name for name in CATALOGUE_MODELS if name in wanted]
+    skipped = {name: SKIPPED_WITHOUT_INTERACTIONS[name] for name in MODELS
+               if name in wanted and name not in trainable}
+    if not trainable:
+        raise NothingToLearn(f"the models asked for ({', '.join(sorted(wanted))}) learn from shoppers' interactions "
+                             f"and there are none yet; only {', '.join(CATALOGUE_MODELS)} learns from the catalogue "
+                             "alone")
+    generator_params = generator_params or {}
+    started = time.perf_counter()
+    generators: dict = {}
+    report: dict[str, dict[str, Any]] = {}
+    for name in tqdm(trainable, desc="train models", unit="model", disable=not progress, file=sys.stderr,
+                     leave=True):
+        generators.update(fit_generators(interactions, seed, generator_params, names=(name,)))
+        report[name] = {"fit_seconds": round(generators[name].fit_seconds, 2), "params": generators[name].params}
+
+    writer = VersionWriter(root)
+    try:
+        _write(writer, interactions, generators, None)
+        metadata = {"seed": seed,
+                    "counts": {"users": interactions.n_users, "products": interactions.n_products,
+                               "interactions": int(interactions.binary.nnz)},
+                    "models": report, "skipped": skipped,
+                    # Where train_all puts tuned weights and the ranker's summary; serving then blends with
+                    # its default weights and serves multi as hybrid.
+                    "hybrid": {"skipped": skipped["hybrid"]} if "hybrid" in skipped else {},
+                    "multi": {"skipped": skipped["multi"]} if "multi" in skipped else {},
                     "train_seconds": round(time.perf_counter() - started, 2)}
         return writer.finish(metadata)
     except BaseException:

@@ -22,6 +22,16 @@ _TILE_COLOURS = [
 ]
 
 
+#: The signs written before amounts in the currencies the shop meets most; any other currency is written as
+#: its code and a space ("CHF 12.50"), which every reader understands.
+CURRENCY_SIGNS = {"USD": "$", "GBP": "£", "EUR": "€"}
+
+
+def currency_symbol(currency: str) -> str:
+    """What goes before an amount in ``currency`` (an ISO 4217 code)."""
+    return CURRENCY_SIGNS.get(currency, f"{currency} ")
+
+
 def money(amount: Any, symbol: str = "£") -> str:
     if amount is None:
         return "Price on request"
@@ -144,8 +154,15 @@ def day(value: datetime | None) -> str:
 
 
 def register(app: Flask) -> None:
-    symbol = app.config.setdefault("CURRENCY_SYMBOL", "£")
-    app.add_template_filter(lambda amount: money(amount, symbol), "money")
+    # Prices are in their product's currency (``product.price|money(product.currency)``); the shop's
+    # configured currency stands in for products whose data named none.
+    fallback = app.config.setdefault("CURRENCY", "GBP")
+    fallback_symbol = app.config.setdefault("CURRENCY_SYMBOL", currency_symbol(fallback))
+
+    def price(amount: Any, currency: str | None = None) -> str:
+        return money(amount, currency_symbol(currency) if currency else fallback_symbol)
+
+    app.add_template_filter(price, "money")
     app.add_template_filter(display_name, "display_name")
     app.add_template_filter(highlight, "highlight")
     app.add_template_filter(excerpt, "excerpt")

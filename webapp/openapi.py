@@ -13,7 +13,7 @@ from flask import Flask
 
 from graph.catalog import SORTS
 from graph.events import EVENT_TYPES
-from models.serving import STRATEGIES
+from models.serving import DEFAULT_STRATEGY, STRATEGIES
 
 API_PREFIX = "/api/v1"
 
@@ -124,7 +124,7 @@ _PATHS: dict[str, dict[str, Any]] = {
                        {"type": "string", "maxLength": 100}),
                 _K,
                 _query("strategy", "Which recommender.", {"type": "string", "enum": list(STRATEGIES),
-                                                          "default": "hybrid"}),
+                                                          "default": DEFAULT_STRATEGY}),
             ],
             "responses": {"200": _ok("Recommended products, best first.", "Recommendations"),
                           "400": _error("BadRequest"), "401": _error("Unauthorized"), "403": _error("Forbidden"),
@@ -153,7 +153,9 @@ _PRODUCT_PROPERTIES = {
     "id": {"type": "string"},
     "name": {"type": "string"},
     "price": {"type": "number", "nullable": True},
-    "currency": {"type": "string", "example": "GBP"},
+    "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "example": "USD",
+                 "description": "The ISO 4217 code of the price: the product's own currency, or the shop's "
+                                "(GBP unless configured) when its data named none."},
     "imageUrl": {"type": "string", "nullable": True},
     "brand": {"type": "string", "nullable": True},
     "avgRating": {"type": "number", "nullable": True, "minimum": 1, "maximum": 5},
@@ -180,7 +182,9 @@ _SCHEMAS: dict[str, Any] = {
                                            "description": "The words searched for (for highlighting)."},
     }}]},
     "Because": {"type": "object", "required": ["kind"], "description": "Evidence for a recommendation, e.g. "
-                "{\"kind\": \"bought_with\", \"product\": \"22423\"} or {\"kind\": \"trending\"}.",
+                "{\"kind\": \"bought_with\", \"product\": \"22423\"} (the shoppers of 22423 took this too; "
+                "\"rated_with\" when they mostly rated 22423 rather than bought it, as in a shop of ratings) or "
+                "{\"kind\": \"trending\"}.",
                 "properties": {"kind": {"type": "string"}}, "additionalProperties": True},
     "Recommendation": {"type": "object", "properties": {
         "product_id": {"type": "string"}, "score": {"type": "number"},

@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from graph.catalog import Catalog
 from graph.db import GraphUnavailable
 from models.merch_rules import GraphMerchandiserRules
-from models.serving import Recommendation, RecommendationService
+from models.serving import DEFAULT_STRATEGY, Recommendation, RecommendationService
 from webapp.shelf_cache import TTL, ShelfCache
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def forget(user_id: str) -> None:
     service().forget(user_id)
 
 
-def recommend_for_page(user_id: str | None, k: int, strategy: str = "hybrid") -> list[Recommendation]:
+def recommend_for_page(user_id: str | None, k: int, strategy: str = DEFAULT_STRATEGY) -> list[Recommendation]:
     """Recommendations for a page; a failing engine costs the page a row, never the page itself."""
     try:
         return service().recommend(user_id, k, strategy)
@@ -80,6 +80,8 @@ def related_for_page(kind: str, product_id: str, k: int) -> list[Recommendation]
 # -- reasons in words -------------------------------------------------------------------------
 _PRODUCT_REASONS = {
     "bought_with": "Bought with {product}",
+    # the same trained neighbours where the seed's shoppers rated it rather than bought it (cypher/bought_with)
+    "rated_with": "Rated highly by the people who rated {product}",
     "bought_together": "Bought with {product}",
     "co_purchase": "Bought with {product}",
     "also_bought": "Shoppers who bought {product} also bought this",
@@ -100,6 +102,7 @@ _PLAIN_REASONS = {
     "trending": "Trending now",
     "popular": "Popular in the shop",
     "popularity": "Popular in the shop",
+    "top_rated": "Top rated",
     "liked_by_similar_shoppers": "Liked by shoppers like you",
     "matches_your_taste": "Matches your taste",
     "collaborative": "Shoppers like you chose this",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import loaders
 from loaders import csv_folder
 from loaders.writer import graph_counts
+from webapp.cli import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "csv-example"
 
@@ -48,6 +50,8 @@ def test_the_example_reads_as_a_shopper_did(graph):
         "WHERE c.name = 'Tools' RETURN count(p) AS n, collect(p.categoryPath)[0] AS path"
     )
     assert tools == {"n": 2, "path": "Garden > Tools"}
+    # products.csv names no currency, so the products have none and the shop shows its own
+    assert graph.read_value("MATCH (p:Product) WHERE p.currency IS NOT NULL RETURN count(p) AS n") == 0
 
 
 def test_a_reload_gives_identical_counts(graph):
@@ -109,6 +113,41 @@ def test_bad_rows_are_reported_and_good_rows_load(graph, malformed):
     assert "12 source rows rejected:" in report
     assert "  unknown product: 2 rows" in report
     assert "    events.csv:6: bad timestamp: 'yesterday'" in report
+
+
+def test_prices_carry_their_currency_and_a_bad_code_is_reported(graph, tmp_path):
+    (tmp_path / "products.csv").write_text(
+        "id,name,price,currency\n"
+        "P1,Mug,4.50,EUR\n"
+        "P2,Pan,12.50,chf\n"          # line 3: a code in lower case is still a code
+        "P3,Jug,3.00,\n"              # line 4: none given, so the load's default
+        "P4,Cup,2.00,dollars\n"       # line 5: not a code
+    )
+    summary = loaders.load(graph, "csv", path=tmp_path, progress=False, currency="usd")
+    assert [(r.file, r.line, r.reason) for r in summary.rejected] == [
+        ("products.csv", 5, "bad currency: 'dollars' (expected a three-letter ISO 4217 code such as USD)")]
+    currencies = graph.read("MATCH (p:Product) RETURN p.id AS id, p.currency AS currency ORDER BY id")
+    assert {row["id"]: row["currency"] for row in currencies} == {"P1": "EUR", "P2": "CHF", "P3": "USD"}
+    # without a default, a product whose row names no currency has none (the shop shows its own)
+    loaders.load(graph, "csv", path=tmp_path, progress=False)
+    assert graph.read_value("MATCH (p:Product {id: 'P3'}) RETURN p.currency AS c") is None
+
+
+def test_a_default_currency_that_is_not_a_code_stops_the_load_before_it_writes(graph):
+    with pytest.raises(ValueError, match=r"bad currency: 'pounds'"):
+        loaders.load(graph, "csv", path=EXAMPLE, progress=False, currency="pounds")
+    assert graph.read_value("MATCH (p:Product) RETURN count(p) AS n") == 0
+
+
+def test_shopgraph_load_takes_a_default_currency(graph, neo4j_settings, monkeypatch):
+    for name, value in (("NEO4J_URI", neo4j_settings.uri), ("NEO4J_USER", neo4j_settings.user),
+                        ("NEO4J_PASSWORD", neo4j_settings.password)):
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(main, ["load", "csv", "--path", str(EXAMPLE), "--currency", "EUR"])
+    assert result.exit_code == 0, result.output
+    assert graph.read_value("MATCH (p:Product) RETURN collect(DISTINCT p.currency) AS c") == ["EUR"]
+    refused = CliRunner().invoke(main, ["load", "csv", "--path", str(EXAMPLE), "--currency", "€"])
+    assert refused.exit_code == 1 and "bad currency: '€'" in refused.output
 
 
 def test_a_category_file_with_problems(tmp_path):

@@ -58,6 +58,7 @@ def test_ratings_keep_value_and_time_and_products_their_average(loaded, ratings)
     assert product["ratingCount"] == len(toy_story) == 452
     assert product["avgRating"] == pytest.approx(toy_story.mean())
     assert product["name"] == "Toy Story" and "1995" in product["description"]
+    assert "price" not in product and "currency" not in product  # films have no price, so no currency
 
 
 def test_films_sit_in_each_of_their_genres(loaded):

@@ -67,6 +67,7 @@ def test_products_take_their_latest_description_and_price(tmp_path):
     heart = tables.products.set_index("id").loc["85123A"]
     assert heart["name"] == "Cream Hanging Heart T-Light Holder"
     assert heart["price"] == 2.95
+    assert set(tables.products["currency"]) == {"GBP"}  # a UK retailer, invoicing in sterling
     assert heart["categoryId"] == "lights-candles--candle-holders"
     france = tables.users.set_index("id").loc["12583"]
     assert france["country"] == "France"

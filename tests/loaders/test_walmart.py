@@ -56,10 +56,17 @@ def test_a_product_keeps_its_price_image_brand_and_rating(loaded, source):
     )
     assert product["brand"] == row["Product Brand"] == "Clairol"
     assert product["p"]["price"] == float(row["Product Price"])
+    assert product["p"]["currency"] == row["Product Currency"] == "USD"
     assert product["p"]["imageUrl"] == row["Product Image Url"].split("|")[0].strip()
     assert product["p"]["avgRating"] == float(row["Product Rating"])
     assert product["p"]["ratingCount"] == int(float(row["Product Reviews Count"]))
     assert product["p"]["categoryPath"] == "Beauty > Hair Care > Hair Color > Permanent Hair Color"
+
+
+def test_every_price_is_in_the_samples_currency(loaded, source):
+    graph, _ = loaded
+    assert set(source["Product Currency"]) == {"USD"}
+    assert graph.read_value("MATCH (p:Product) RETURN collect(DISTINCT p.currency) AS currencies") == ["USD"]
 
 
 def test_browsing_down_the_tree_reaches_products(loaded):
@@ -92,6 +99,15 @@ def test_a_tsv_path_reads_like_the_zip(tmp_path, source):
     source.head(30).to_csv(tsv, sep="\t", index=False)
     tables = walmart.read(tsv)
     assert len(tables.products) == source.head(30)["Product Id"].nunique()
+
+
+def test_a_currency_that_is_not_a_code_leaves_the_product_without_one(tmp_path, source):
+    rows = source.head(3).copy()
+    rows["Product Currency"] = ["usd", "US dollars", None]
+    tsv = tmp_path / "sample.tsv"
+    rows.to_csv(tsv, sep="\t", index=False)
+    currencies = walmart.read(tsv).products.set_index("id").loc[rows["Product Id"], "currency"]
+    assert currencies.iloc[0] == "USD" and currencies.iloc[1:].isna().all()
 
 
 def test_without_the_sample_the_message_says_where_to_point(monkeypatch):

@@ -173,7 +173,7 @@ def test_stopping_the_experiment_gives_everyone_the_default_again(app, mia, ada)
     flush(app)
 
     served = lists(app).get(shelf_links(page, "Recommended for you")[0][1])
-    assert served["experimentId"] is None and served["strategy"] == "hybrid"
+    assert served["experimentId"] is None and served["strategy"] == "multi"
 
 
 def test_experiments_are_created_from_the_dashboard_and_bad_ones_refused(mia):

@@ -11,9 +11,9 @@ from tests.models.shop_fixture import AISLE
 
 #: The `because` kinds of notes/models-contract.md and the field each one names.
 REASON_FIELDS = {
-    "bought_with": "product", "similar_to": "product", "same_category": "category", "same_brand": "brand",
-    "same_tag": "tag", "liked_by_similar_shoppers": None, "matches_your_taste": None, "trending": None,
-    "popular": None, "pinned": None,
+    "bought_with": "product", "rated_with": "product", "similar_to": "product", "same_category": "category",
+    "same_brand": "brand", "same_tag": "tag", "liked_by_similar_shoppers": None, "matches_your_taste": None,
+    "trending": None, "popular": None, "pinned": None,
 }
 
 
@@ -82,10 +82,10 @@ def test_collaborative_names_the_product_it_was_bought_with(service):
     assert items[0].because[0] == {"kind": "bought_with", "product": "k1"}
 
 
-def test_hybrid_is_the_default_and_names_concrete_evidence_first(service):
+def test_multi_is_the_default_and_names_concrete_evidence_first(service):
     items = service.recommend("alice", 5)
 
-    assert ids(items) == ids(service.recommend("alice", 5, "hybrid"))
+    assert ids(items) == ids(service.recommend("alice", 5, "multi"))
     k3 = next(item for item in items if item.product_id == "k3")
     assert k3.because[0] == {"kind": "bought_with", "product": "k1"}
 

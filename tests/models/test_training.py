@@ -58,6 +58,13 @@ def test_metadata_names_models_weights_and_features(version, toy_shop):
     assert [l["name"] for l in metadata["multi"]["learners"]] == ["decision_tree", "random_forest",
                                                                   "gradient_boosting", "neural_net"]
     assert metadata["multi"]["combination"] == "stacking"
+    # the diversity cap serving applies, weighed on the validation period against no cap
+    diversity = metadata["diversity"]
+    assert diversity["cap"] in (None, 1, 2, 3, 4, 5) and diversity["window"] == 10
+    assert set(diversity["validation_ndcg"]) == {"none", "1", "2", "3", "4", "5"}
+    if diversity["cap"] is not None:
+        kept = diversity["validation_ndcg"][str(diversity["cap"])]
+        assert kept >= (1 - diversity["tolerance"]) * diversity["validation_ndcg"]["none"]
     json.dumps(metadata)
 
 

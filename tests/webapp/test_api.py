@@ -106,7 +106,7 @@ def test_recommendations_need_a_caller(client, shop):
 
 def test_a_shopper_gets_their_own_recommendations_with_reasons(ada, shop):
     body = ada.client.get("/api/v1/recommendations?k=5").get_json()
-    assert body["user_id"] == "u-ada" and body["strategy"] == "hybrid" and body["k"] == 5
+    assert body["user_id"] == "u-ada" and body["strategy"] == "multi" and body["k"] == 5
     assert 0 < len(body["items"]) <= 5
     for item in body["items"]:
         assert item["because"] and isinstance(item["reason"], str) and item["product"]["name"]

@@ -81,6 +81,8 @@ def test_lucene_queries_rank_exact_then_prefix_then_typos():
 def test_reasons_are_put_into_words():
     names = {"22423": "Regency Cakestand", "85123A": "White Heart"}
     assert describe([{"kind": "bought_with", "product": "22423"}], names, {}) == "Bought with Regency Cakestand"
+    assert describe([{"kind": "rated_with", "product": "22423"}], names, {}) == \
+        "Rated highly by the people who rated Regency Cakestand"
     assert describe([{"kind": "same_category", "product": "85123A", "category": "lighting"}], names,
                     {"lighting": "Lighting"}) == "Same category as White Heart"
     assert describe([{"kind": "same_category", "category": "Mugs"}], names, {}) == "More in Mugs"

@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from graph.catalog import DEFAULT_SORT, SORTS, Catalog
 from graph.events import Event, Feedback, InvalidEvent, check_id, parse_event
-from models.serving import STRATEGIES, UnknownShopper, UnknownStrategy
+from models.serving import DEFAULT_STRATEGY, STRATEGIES, UnknownShopper, UnknownStrategy
 from webapp import online_metrics, openapi, recommender
 from webapp.display import display_name
 from webapp.errors import ApiError
@@ -95,7 +95,8 @@ def _product_json(product: dict[str, Any], urls: Callable[[str], str | None]) ->
         "id": product["id"],
         "name": display_name(product.get("name")),
         "price": product.get("price"),
-        "currency": current_app.config.get("CURRENCY", "GBP"),
+        # the product's own currency; the shop's configured one for products whose data named none
+        "currency": product.get("currency") or current_app.config.get("CURRENCY", "GBP"),
         "imageUrl": product.get("imageUrl"),
         "brand": product.get("brand"),
         "avgRating": product.get("avgRating"),
@@ -196,7 +197,7 @@ def search():
 def recommendations():
     caller = require_api_caller()
     k = int_arg("k", 10, 1, MAX_K)
-    strategy = choice_arg("strategy", "hybrid", STRATEGIES)
+    strategy = choice_arg("strategy", DEFAULT_STRATEGY, STRATEGIES)
     user_id = request.args.get("user_id") or None
     if user_id is not None:
         check_id_arg(user_id, "user_id")

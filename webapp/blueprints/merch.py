@@ -26,7 +26,7 @@ from graph.experiments import CONVERSION_WINDOW_HOURS, Experiments, InvalidExper
 from graph.merch_stats import MerchStats
 from graph.rules import KINDS, MAX_NOTE_LENGTH, MAX_TARGET_LENGTH, TARGET_TYPES, InvalidRule, Rules, check_rule
 from graph.users import Users
-from models.serving import STRATEGIES
+from models.serving import DEFAULT_STRATEGY, STRATEGIES
 from webapp import guide, merchandising, online_metrics
 from webapp.forms import ConfirmForm
 from webapp.graph_picture import bar_chart
@@ -62,8 +62,9 @@ class RuleForm(FlaskForm):
 
 class ExperimentForm(FlaskForm):
     name = StringField("Name", validators=[Length(max=80)])
-    strategy_a = SelectField("Strategy A", choices=[SelectChoice(s) for s in STRATEGIES], default="hybrid")
-    strategy_b = SelectField("Strategy B", choices=[SelectChoice(s) for s in STRATEGIES], default="multi")
+    strategy_a = SelectField("Strategy A", choices=[SelectChoice(s) for s in STRATEGIES], default=DEFAULT_STRATEGY)
+    strategy_b = SelectField("Strategy B", choices=[SelectChoice(s) for s in STRATEGIES],
+                             default="hybrid" if DEFAULT_STRATEGY != "hybrid" else "multi")
 
 
 def _nav() -> list[tuple[str, str]]:
@@ -116,8 +117,8 @@ def report_plot(name: str):
 @merchandiser_required
 def shoppers():
     user_id = (request.args.get("user_id") or "").strip()[:MAX_ID_LENGTH] or None
-    strategy = request.args.get("strategy", "hybrid")
-    strategy = strategy if strategy in STRATEGIES else "hybrid"
+    strategy = request.args.get("strategy", DEFAULT_STRATEGY)
+    strategy = strategy if strategy in STRATEGIES else DEFAULT_STRATEGY
     stats = MerchStats(graph())
     shopper, lists, unknown = None, None, False
     if user_id is not None:

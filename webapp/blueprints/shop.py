@@ -17,6 +17,7 @@ from graph.cart import Cart
 from graph.catalog import DEFAULT_SORT, SORTS, Catalog
 from graph.db import GraphUnavailable
 from graph.events import Event, Feedback, InvalidEvent, parse_event
+from models.serving import DEFAULT_STRATEGY
 from webapp import display, online_metrics, recommender
 from webapp.forms import ConfirmForm, FeedbackForm, QuantityForm
 from webapp.neo4j_ext import graph
@@ -104,7 +105,7 @@ def home():
     if user_id:
         # While an A/B test runs, the shopper's variant decides the strategy.
         assignment = metrics.assignment(user_id)
-        strategy = assignment.strategy if assignment else "hybrid"
+        strategy = assignment.strategy if assignment else DEFAULT_STRATEGY
         for_you = recommender.shelf(recommender.recommend_for_page(user_id, SHELF_SIZE, strategy), catalog,
                                     display.display_name)
         for_you_list = metrics.served([card["id"] for card in for_you], strategy, user_id, "home", assignment)

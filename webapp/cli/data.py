@@ -15,11 +15,13 @@ from loaders import DATASETS, load
 @click.option("--path", type=click.Path(exists=True, path_type=Path), help="The source file or folder.")
 @click.option("--reset", is_flag=True, help="Delete the whole graph first.")
 @click.option("--limit-rejections", default=20, show_default=True, help="Rejected rows to list one by one.")
-def load_command(dataset: str, path: Path | None, reset: bool, limit_rejections: int) -> None:
+@click.option("--currency", metavar="CODE", help="ISO 4217 code of the prices of products whose data names no "
+                                                 "currency, e.g. USD.")
+def load_command(dataset: str, path: Path | None, reset: bool, limit_rejections: int, currency: str | None) -> None:
     """Load DATASET (default online-retail) into Neo4j; rerunning it changes nothing."""
     try:
         with Graph() as graph:
-            summary = load(graph, dataset, path=path, reset=reset, progress=True)
+            summary = load(graph, dataset, path=path, reset=reset, progress=True, currency=currency)
     except GraphUnavailable as error:
         click.echo(f"error: Neo4j is unreachable ({error}); start it with `shopgraph neo4j start`", err=True)
         sys.exit(1)

@@ -20,18 +20,23 @@ EVALUATED = ("online-retail", "movielens-100k")
 @click.option("--reports", type=click.Path(file_okay=False, path_type=Path), default=PROJECT_ROOT / "reports",
               show_default=True, help="Where the JSON, Markdown table and NDCG plot go.")
 @click.option("--seed", default=42, show_default=True)
+@click.option("--served/--no-served", default=True, show_default=True,
+              help="Also score every strategy as the shop serves it: the training part loaded into a scratch "
+                   "Neo4j, `shopgraph train`, and lists from `shopgraph recommend --all-users`.")
 def evaluate_command(datasets: tuple[str, ...], json_path: Path | None, path: Path | None, reports: Path,
-                     seed: int) -> None:
-    """Fit every model on the training part, measure the top 10 on the test part, write the reports."""
+                     seed: int, served: bool) -> None:
+    """Fit every model on the training part, measure the top 10 on the test part, write the reports; with
+    --served (the default), the same for the lists the shop serves."""
     import json
 
+    from bench.scratch import BenchError
     from models.evaluation import evaluate, markdown_table, write_report
 
     results = []
     for dataset in datasets:
         try:
-            result = evaluate(dataset, path=path, seed=seed, progress=True)
-        except (FileNotFoundError, ValueError) as error:
+            result = evaluate(dataset, path=path, seed=seed, progress=True, served=served)
+        except (BenchError, FileNotFoundError, ValueError) as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)
         paths = write_report(result, reports)

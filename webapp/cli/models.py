@@ -13,7 +13,7 @@ import click
 from graph.db import Graph, GraphUnavailable
 from graph.recommendations import RecommendationRepository
 from models.merch_rules import GraphMerchandiserRules
-from models.serving import STRATEGIES, RecommendationService
+from models.serving import DEFAULT_STRATEGY, STORED_STRATEGY, STRATEGIES, RecommendationService
 
 if TYPE_CHECKING:
     from models.stored_lists import StoredSummary
@@ -54,37 +54,68 @@ class _StageBars:
               help="Store every shopper's list made with the new version, which serving then reads in one step.")
 def train(model_names: str | None, seed: int, store: bool) -> None:
     """Train every model on the graph's interactions, store the artefact version, publish it into the graph,
-    and store every shopper's list made with it."""
+    and store every shopper's list made with it.
+
+    A catalogue whose shoppers have done nothing yet trains what the products alone teach (content, the
+    "similar items"), and says what it skipped and why."""
+    from models.artefacts import read_metadata
     from models.data import interactions_from_graph
     from models.publish import PublishError, publish
-    from models.training import train_all
+    from models.training import train_all, train_catalogue
 
     names = [name.strip() for name in model_names.split(",") if name.strip()] if model_names else None
+    stored = None
     try:
         with Graph() as graph:
             graph.driver.verify_connectivity()  # fail at once rather than after the driver's retries
             click.echo("Reading interactions from the graph...", err=True)
             interactions = interactions_from_graph(graph)
-            if interactions.n_users == 0 or interactions.events.empty:
-                click.echo("error: the graph has no interactions to learn from; load a dataset first "
+            if interactions.n_products == 0:
+                click.echo("error: the graph has no products to learn from; load a dataset first "
                            "(`shopgraph load online-retail`)", err=True)
                 sys.exit(1)
-            folder = train_all(interactions, models=names, seed=seed, progress=True)
+            if interactions.binary.nnz == 0:
+                click.echo(f"No interactions yet: training what the {interactions.n_products:,} products teach "
+                           "on their own.", err=True)
+                folder = train_catalogue(interactions, models=names, seed=seed, progress=True)
+            else:
+                folder = train_all(interactions, models=names, seed=seed, progress=True)
             bars = _StageBars()
             try:
                 summary = publish(graph, folder, progress=bars)
             finally:
                 bars.close()
-            stored = _store(graph, RecommendationRepository(graph).user_ids()) if store else None
+            if store:
+                # Shoppers who signed up but did nothing yet still get a stored list; a shop with none has
+                # nothing to store.
+                user_ids = list(RecommendationRepository(graph).user_ids())
+                stored = _store(graph, user_ids) if user_ids else None
     except GraphUnavailable as error:
         _unreachable(error)
     except (PublishError, ValueError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     click.echo(f"Artefacts: {folder}")
+    click.echo(_trained_report(read_metadata(folder)))
     click.echo(summary.report())
     if stored is not None:
         click.echo(stored.report())
+    elif store:
+        click.echo("Stored lists: skipped (no shoppers yet).")
+
+
+def _trained_report(metadata: dict) -> str:
+    """What the version holds and what it left out, e.g. "Trained: content. Skipped: mf (no interactions yet)."."""
+    trained = ", ".join(metadata.get("models") or {}) or "nothing"
+    skipped = metadata.get("skipped") or {}
+    text = f"Trained: {trained}."
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in skipped.items():  # models skipped for the same reason are named together
+        by_reason.setdefault(str(reason), []).append(name)
+    if by_reason:
+        text += " Skipped: " + "; ".join(f"{', '.join(names)} ({reason})" for reason, names in by_reason.items())
+        text += "."
+    return text
 
 
 def _store(graph: Graph, user_ids) -> StoredSummary:
@@ -104,11 +135,11 @@ def _store(graph: Graph, user_ids) -> StoredSummary:
 @click.option("--user", "user_id", metavar="ID", help="The shopper to recommend for.")
 @click.option("--all-users", is_flag=True, help="Every shopper in the graph, in id order.")
 @click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100), help="Products per shopper.")
-@click.option("--strategy", default="hybrid", show_default=True, type=click.Choice(STRATEGIES))
+@click.option("--strategy", default=DEFAULT_STRATEGY, show_default=True, type=click.Choice(STRATEGIES))
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write the JSON lines to FILE.jsonl instead of the screen.")
 @click.option("--store", is_flag=True,
-              help="Instead of printing, store the shoppers' hybrid lists in the graph for serving to read "
+              help=f"Instead of printing, store the shoppers' {STORED_STRATEGY} lists in the graph for serving to read "
                    "(what `shopgraph train` does after publishing; run it nightly to keep them fresh).")
 def recommend(user_id: str | None, all_users: bool, k: int, strategy: str, out: Path | None, store: bool) -> None:
     """Recommendations as JSON lines: {"user_id", "items": [{"product_id", "score", "because"}]} per shopper."""
