@@ -5,6 +5,8 @@ or client count left out, a run too short, a part that failed).
 """
 from __future__ import annotations
 
+from models.serving import DEFAULT_STRATEGY
+
 P99_MS_AT_8 = 50.0
 THROUGHPUT_SHARE_AT_32 = 0.5
 P99_GROWTH_AT_8X = 2.0
@@ -35,7 +37,7 @@ def evaluate(results: dict) -> list[dict]:
 
     row = phase(base, "recommendations", 8)
     goals.append(_goal(
-        "Personalised recommendations (hybrid, k=10): p99 at 8 clients",
+        f"Personalised recommendations ({DEFAULT_STRATEGY}, k=10): p99 at 8 clients",
         f"<= {P99_MS_AT_8:.0f} ms",
         f"{row['latency_ms']['p99']:.1f} ms" if row else "not measured",
         row["latency_ms"]["p99"] <= P99_MS_AT_8 if row else None,

@@ -2,7 +2,7 @@
 
 The HTTP phases ask for shoppers whose lists were stored after training, so at every scale they measure
 the stored path. This part asks the recommendation service itself, in the bench's process and one shopper
-at a time, to build hybrid lists live (stored lists and the per-shopper cache both out of play): the
+at a time, to build the default strategy's lists live (stored lists and the per-shopper cache both out of play): the
 history read, every candidate source in one traversal, the blend. Its growth with the data is the cost
 of fresh feedback as the shop grows.
 """
@@ -12,20 +12,20 @@ import time
 from pathlib import Path
 
 from graph.db import Graph
-from models.serving import RecommendationService
+from models.serving import DEFAULT_STRATEGY, RecommendationService
 
 
 def measure_live_builds(graph: Graph, artefacts: Path, user_ids: list[str], count: int = 300) -> dict:
-    """Latency of ``count`` live hybrid builds (k=10) for the first shoppers of ``user_ids``, in ms."""
+    """Latency of ``count`` live builds of the default strategy (k=10) for the first shoppers of ``user_ids``, in ms."""
     service = RecommendationService(graph, artefacts_dir=artefacts, cache_size=0, stored_max_age=-1.0)
     service.warm_up()
     asked = user_ids[:count]
     for user in asked[:10]:              # the plans of every query cached, as in a worker that has served
-        service.recommend(user, 10, "hybrid")
+        service.recommend(user, 10, DEFAULT_STRATEGY)
     timings = []
     for user in asked:
         began = time.perf_counter()
-        service.recommend(user, 10, "hybrid")
+        service.recommend(user, 10, DEFAULT_STRATEGY)
         timings.append((time.perf_counter() - began) * 1000.0)
     timings.sort()
     return {

@@ -9,12 +9,13 @@ import json
 from pathlib import Path
 
 from graph.settings import PROJECT_ROOT
+from models.serving import DEFAULT_STRATEGY
 
 DEFAULT_FOLDER = PROJECT_ROOT / "reports" / "bench"
 
 ENDPOINT_TITLES = {
     "health": "health (`/api/v1/health`)",
-    "recommendations": "recommendations (`/api/v1/recommendations`, hybrid, k=10)",
+    "recommendations": f"recommendations (`/api/v1/recommendations`, {DEFAULT_STRATEGY}, k=10)",
     "product_page": "product page (`/products/<id>`)",
     "search_page": "search page (`/search?q=`)",
 }

@@ -1,6 +1,6 @@
 """What the simulated clients ask the shop for, drawn from the data the bench loaded.
 
-- ``recommendations``: ``GET /api/v1/recommendations?user_id=..&k=10&strategy=hybrid`` for many
+- ``recommendations``: ``GET /api/v1/recommendations?user_id=..&k=10&strategy=<the default>`` for many
   different shoppers (everyone with history, shuffled), with a merchandiser token;
 - ``health``: ``GET /api/v1/health``, the yardstick: the same server's cheapest Neo4j round trip;
 - ``product_page``: ``GET /products/<id>`` for products of the catalogue;
@@ -16,6 +16,7 @@ from urllib.parse import quote, quote_plus
 
 from bench.growth import clone_id
 from loaders.tables import Tables
+from models.serving import DEFAULT_STRATEGY
 
 ENDPOINTS = ("health", "recommendations", "product_page", "search_page")
 
@@ -78,7 +79,7 @@ def build(tables: Tables, token: str, seed: int = 42) -> dict[str, Workload]:
         "health": Workload("health", ["/api/v1/health"]),
         "recommendations": Workload(
             "recommendations",
-            [f"/api/v1/recommendations?user_id={quote_plus(user)}&k=10&strategy=hybrid" for user in people],
+            [f"/api/v1/recommendations?user_id={quote_plus(user)}&k=10&strategy={DEFAULT_STRATEGY}" for user in people],
             bearer,
         ),
         "product_page": Workload("product_page", [f"/products/{quote(product, safe='')}" for product in products]),

@@ -21,7 +21,7 @@ from models.rules import DIVERSITY_WINDOW, Ranked, diversify
 #: The caps training weighs, tightest first.
 CAPS = (1, 2, 3, 4, 5)
 #: The share of validation NDCG@10 a cap may cost (``SHOPGRAPH_DIVERSITY_TOLERANCE`` overrides it).
-DEFAULT_TOLERANCE = 0.02
+DEFAULT_TOLERANCE = 0.01
 #: Candidates per validation shopper that the cap reorders (more than enough to refill ten places).
 CANDIDATES = 50
 

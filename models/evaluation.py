@@ -294,7 +294,7 @@ def markdown_table(result: dict[str, Any]) -> str:
     if served:
         peer = summary["best_peer_value"] if summary else 0.0
         lines += ["", "As served (`shopgraph train` on the training part in a scratch Neo4j, lists from "
-                      "`shopgraph recommend --all-users`):", "",
+                      "`shopgraph recommend --users FILE` for the test shoppers):", "",
                   "| strategy | " + " | ".join(names) + " | x best peer | in memory | served / in memory | s |",
                   "|---|" + "---|" * len(names) + "---|---|---|---|"]
         for row in sorted(served, key=lambda r: -r["metrics"].get("ndcg@10", 0.0)):

@@ -4,8 +4,8 @@ The in-memory rows score models as fitted; a shopper gets something else: candid
 live walks, the trained blend or ranker, the diversity cap. So for each protocol the training part is
 written into a scratch Neo4j of its own (the shop as it stood the day training ended: the catalogue the
 protocol ranks over, the shoppers and their events before the split), ``shopgraph train`` trains and
-publishes exactly as it does for a shop, and ``shopgraph recommend --all-users`` gives every shopper's list
-per strategy. Each list is asked ``SERVED_K`` long and scored as the in-memory lists are: the shopper's
+publishes exactly as it does for a shop, and ``shopgraph recommend --users FILE`` gives every test shopper's
+list per strategy. Each list is asked ``SERVED_K`` long and scored as the in-memory lists are: the shopper's
 training products left out (the protocol's filter; the shop may offer a repeat purchase again), the first
 ten against the test part.
 
@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph.settings import Neo4jSettings
+from graph.settings import Neo4jSettings, home
 from loaders.tables import Tables
 from models.data import Interactions
 from models.splits import Split
@@ -91,7 +91,8 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
     served shop (the diversity cap training chose, seconds per step).
 
     Starts and stops a scratch Neo4j instance of its own (the local jars: ``shopgraph neo4j fetch``), unless
-    ``neo4j`` names a scratch server to use instead, whose graph it empties.
+    ``neo4j`` names a scratch server to use instead, whose graph it empties. What each command printed goes
+    to ``logs`` (default ``.shopgraph/evaluate-<dataset>/commands/``).
     """
     from bench.scratch import bench_neo4j, child_environment
     from bench.shop import run_shopgraph
@@ -105,8 +106,11 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
     facts: dict[str, Any] = {"seconds": {}}
     with tempfile.TemporaryDirectory(prefix="shopgraph-evaluate-") as scratch:
         scratch_dir = Path(scratch)
-        logs = logs or scratch_dir / "logs"
-        with (nullcontext(neo4j) if neo4j is not None else bench_neo4j("evaluate")) as settings:
+        # Kept after the run (the scratch data is not), for a look at what a command printed.
+        logs = logs or home() / f"evaluate-{tables.dataset}" / "commands"
+        # One scratch instance per dataset, so that both protocols may run at once.
+        scratch_server = bench_neo4j(f"evaluate-{tables.dataset}")
+        with (nullcontext(neo4j) if neo4j is not None else scratch_server) as settings:
             env = child_environment(settings, scratch_dir / "artifacts")
             started = time.perf_counter()
             say("served: loading the training part into a scratch Neo4j")
@@ -120,14 +124,17 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
             facts["seconds"]["train"] = round(time.perf_counter() - started, 1)
             facts.update(_trained_facts(scratch_dir / "artifacts"))
 
+            # The test part's shoppers only: nobody else's list is scored.
+            shoppers = scratch_dir / "shoppers.txt"
+            shoppers.write_text("".join(f"{interactions.user_ids[user]}\n" for user in sorted(split.test)))
             runs = [(strategy, None) for strategy in strategies]
             runs += [(DEFAULT_STRATEGY, cap) for cap in CAP_VARIANTS if DEFAULT_STRATEGY in strategies]
             for strategy, cap in runs:
                 name = strategy if cap is None else f"{strategy} [diversity cap {cap}]"
                 started = time.perf_counter()
-                say(f"served: shopgraph recommend --all-users --strategy {name}")
+                say(f"served: shopgraph recommend --strategy {name}")
                 out = scratch_dir / f"{name}.jsonl"
-                run_shopgraph(["recommend", "--all-users", "--k", str(SERVED_K), "--strategy", strategy,
+                run_shopgraph(["recommend", "--users", str(shoppers), "--k", str(SERVED_K), "--strategy", strategy,
                                "--out", str(out)], env if cap is None else {**env, "SHOPGRAPH_DIVERSITY_CAP": cap},
                               logs / f"recommend-{strategy}-{cap or 'auto'}.log", timeout=COMMAND_TIMEOUT)
                 seconds = time.perf_counter() - started
@@ -144,7 +151,7 @@ def _trained_facts(artefacts: Path) -> dict[str, Any]:
     if not versions:
         return {}
     metadata = json.loads(versions[-1].read_text())
-    return {key: metadata[key] for key in ("serving", "diversity") if key in metadata}
+    return {key: metadata[key] for key in ("diversity", "generator_settings") if key in metadata}
 
 
 def with_in_memory(served: list[dict[str, Any]], in_memory: list[dict[str, Any]],

@@ -1,11 +1,15 @@
 """Generator settings chosen per shop, on the shop's own validation split.
 
-Matrix factorisation and the collaborative blend want different settings on different shops: a wholesale
+Matrix factorisation and the collaborative generator want different settings on different shops: a wholesale
 shop's sparse baskets like a small, lightly regularised factor model; a film shop's dense ratings a wider,
-more regularised one that also leans more on similar shoppers. A shop cannot be asked to know this, so
-training fits each candidate in ``CANDIDATES`` on the data before the validation period, keeps the one with
-the best validation NDCG@10, and records every figure. ``shopgraph train`` and ``shopgraph evaluate`` both
-choose this way, so the models scored in memory and the models the shop serves are the same models.
+more regularised one, and more weight on similar shoppers. A shop cannot be asked to know this, so training
+fits each candidate in ``CANDIDATES`` on the data before the validation period, keeps the one with the best
+validation NDCG@10, and records every figure. ``shopgraph train`` and ``shopgraph evaluate`` both choose this
+way, so the models scored in memory and the models the shop serves are the same models.
+
+Only settings whose effect the served lists keep are weighed. EASE weights as the collaborative generator's
+product neighbours won on validation in memory and lost as served: the multi ranker learnt to trust
+collaborative scores that the graph walk over the published neighbours does not reproduce.
 """
 from __future__ import annotations
 

@@ -80,7 +80,22 @@ def test_recommend_refuses_bad_requests(tiny_shop):
     assert unknown.exit_code == 1 and "no shopper with id 'nobody'" in unknown.stderr
     for result in (neither, both, bad_k, bad_strategy):
         assert result.exit_code == 2, result.output
-    assert "--user ID or --all-users" in neither.stderr
+    assert "one of --user ID, --users FILE or --all-users" in neither.stderr
+
+
+def test_recommend_for_the_shoppers_a_file_names(tiny_shop, tmp_path):
+    named = tmp_path / "shoppers.txt"
+    named.write_text("carol\nnobody\nalice\n\ncarol\n")
+    out = tmp_path / "recs.jsonl"
+
+    result = run("recommend", "--users", str(named), "--k", "3", "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(text) for text in out.read_text().splitlines()]
+    assert [line["user_id"] for line in lines] == ["carol", "alice"]  # the file's order, each once
+    for line in lines:
+        assert_line_format(line, 3)
+    assert "skipped 1 id(s) the graph does not know: 'nobody'" in result.stderr
 
 
 def test_recommend_says_when_neo4j_is_down(monkeypatch):

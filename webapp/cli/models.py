@@ -134,6 +134,9 @@ def _store(graph: Graph, user_ids) -> StoredSummary:
 @click.command("recommend")
 @click.option("--user", "user_id", metavar="ID", help="The shopper to recommend for.")
 @click.option("--all-users", is_flag=True, help="Every shopper in the graph, in id order.")
+@click.option("--users", "users_file", type=click.File("r", encoding="utf-8"), metavar="FILE",
+              help="The shoppers named in FILE, one id per line (- for standard input); ids the graph does not "
+                   "know are reported and skipped.")
 @click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100), help="Products per shopper.")
 @click.option("--strategy", default=DEFAULT_STRATEGY, show_default=True, type=click.Choice(STRATEGIES))
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -141,10 +144,11 @@ def _store(graph: Graph, user_ids) -> StoredSummary:
 @click.option("--store", is_flag=True,
               help=f"Instead of printing, store the shoppers' {STORED_STRATEGY} lists in the graph for serving to read "
                    "(what `shopgraph train` does after publishing; run it nightly to keep them fresh).")
-def recommend(user_id: str | None, all_users: bool, k: int, strategy: str, out: Path | None, store: bool) -> None:
+def recommend(user_id: str | None, all_users: bool, users_file, k: int, strategy: str, out: Path | None,
+              store: bool) -> None:
     """Recommendations as JSON lines: {"user_id", "items": [{"product_id", "score", "because"}]} per shopper."""
-    if bool(user_id) == all_users:
-        raise click.UsageError("give either --user ID or --all-users")
+    if sum((bool(user_id), all_users, users_file is not None)) != 1:
+        raise click.UsageError("give one of --user ID, --users FILE or --all-users")
     if store and out:
         raise click.UsageError("--store writes into the graph; it takes no --out")
     try:
@@ -154,7 +158,10 @@ def recommend(user_id: str | None, all_users: bool, k: int, strategy: str, out: 
             if user_id and not graph.read("users_exist", userIds=[user_id]):
                 click.echo(f"error: no shopper with id {user_id!r}", err=True)
                 sys.exit(1)
-            users = [user_id] if user_id else list(repository.user_ids())
+            if users_file is not None:
+                users = _known_shoppers(graph, users_file)
+            else:
+                users = [user_id] if user_id else list(repository.user_ids())
             if store:
                 click.echo(_store(graph, users).report())
                 return
@@ -165,6 +172,17 @@ def recommend(user_id: str | None, all_users: bool, k: int, strategy: str, out: 
         _unreachable(error)
     if out:
         click.echo(f"Wrote recommendations for {written:,} shopper(s) to {out}", err=True)
+
+
+def _known_shoppers(graph: Graph, lines) -> list[str]:
+    """The ids of a --users file in its order, once each; unknown ones reported on stderr and left out."""
+    named = list(dict.fromkeys(line.strip() for line in lines if line.strip()))
+    known = {row["id"] for row in graph.read("users_exist", userIds=named)}
+    unknown = [user for user in named if user not in known]
+    if unknown:
+        shown = ", ".join(repr(user) for user in unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+        click.echo(f"skipped {len(unknown):,} id(s) the graph does not know: {shown}", err=True)
+    return [user for user in named if user in known]
 
 
 def _write_lines(service: RecommendationService, users: list[str], k: int, strategy: str, sink,
