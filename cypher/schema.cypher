@@ -37,3 +37,11 @@ OPTIONS { indexConfig: { `vector.dimensions`: 64, `vector.similarity_function`: 
 CREATE VECTOR INDEX user_embedding IF NOT EXISTS
 FOR (u:User) ON (u.embedding)
 OPTIONS { indexConfig: { `vector.dimensions`: 64, `vector.similarity_function`: 'cosine' } };
+// Visitors' lists are counted per day, surface and strategy (record_list_tallies); a click finds its tally by id.
+CREATE CONSTRAINT list_tally_id IF NOT EXISTS FOR (t:ListTally) REQUIRE t.id IS UNIQUE;
+CREATE INDEX list_tally_day IF NOT EXISTS FOR (t:ListTally) ON (t.day);
+
+// Idempotency-Key answers (POST /api/v1/events, POST /checkout): one node per caller and key; the expiry
+// index lets the cleanup that runs as keys are written find the expired ones.
+CREATE CONSTRAINT idempotency_key_id IF NOT EXISTS FOR (k:IdempotencyKey) REQUIRE k.id IS UNIQUE;
+CREATE INDEX idempotency_key_expires IF NOT EXISTS FOR (k:IdempotencyKey) ON (k.expiresAt);

@@ -1,15 +1,19 @@
 """The shopper's cart, kept in the graph as ADDED_TO_CART edges, and the orders checkout places.
 
-Checkout is one write transaction: it reads the cart, creates the Order with its CONTAINS lines at
-today's prices, updates the PURCHASED roll-up and empties the cart, so a failure leaves the cart as
-it was. The ``*_tx`` functions run inside a caller's transaction (``graph.events`` batches them).
+Checkout is one write transaction: it takes the shopper's lock, reads the cart, creates the Order with
+its CONTAINS lines at today's prices, updates the PURCHASED roll-up and empties the cart, so a failure
+leaves the cart as it was and concurrent checkouts of one cart (a double-click, a retry) make one order:
+the later ones find the cart empty and are told the order just placed. The ``*_tx`` functions run inside
+a caller's transaction (``graph.events`` batches them; ``webapp.idempotency`` adds a key).
 """
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import neo4j
+from neo4j.exceptions import IncompleteCommit
 
 from graph import queries
 from graph.db import Graph
@@ -18,6 +22,17 @@ from graph.records import plain
 #: Most units of one product a cart line holds, and one order line.
 MAX_CART_QUANTITY = 99
 MAX_ORDER_QUANTITY = 999
+#: A checkout that finds the cart empty names the shopper's order of the last this many seconds, if any:
+#: the order a double-click or a retry already placed.
+RECENT_ORDER_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """What a checkout did: ``order`` placed now, or none and the ``recent_order`` id placed just before."""
+
+    order: dict[str, Any] | None
+    recent_order: str | None = None
 
 
 def add_to_cart_tx(tx: neo4j.ManagedTransaction, user_id: str, product_id: str, quantity: int) -> int | None:
@@ -43,6 +58,15 @@ def place_order_tx(tx: neo4j.ManagedTransaction, user_id: str, lines: list[dict[
     if record is None:
         return None
     return plain({**record["order"], "lines": record["lines"], "items": record["items"], "total": record["total"]})
+
+
+def checkout_tx(tx: neo4j.ManagedTransaction, user_id: str) -> Checkout:
+    """Turns the shopper's cart into an order, exactly once however many checkouts run at the same time."""
+    record = tx.run(queries.query("checkout_cart"), userId=user_id, recentSeconds=RECENT_ORDER_SECONDS).single()
+    if record is None:
+        return Checkout(None)
+    order = place_order_tx(tx, user_id, record["lines"])
+    return Checkout(order, None if order else record["recentOrder"])
 
 
 def shared_currency(lines: list[dict[str, Any]]) -> str | None:
@@ -85,15 +109,15 @@ class Cart:
     def remove(self, user_id: str, product_id: str) -> bool:
         return self.graph.write_with(lambda tx: remove_from_cart_tx(tx, user_id, product_id))
 
-    def checkout(self, user_id: str) -> dict[str, Any] | None:
-        """Turns the cart into an order ``{id, at, lines, items, total}``; None when the cart is empty."""
+    def checkout(self, user_id: str) -> Checkout:
+        """Turns the cart into an order ``{id, at, lines, items, total}`` (``Checkout.order``).
 
-        def work(tx: neo4j.ManagedTransaction) -> dict[str, Any] | None:
-            rows = tx.run(queries.query("cart_lines"), userId=user_id).data()
-            lines = [{"productId": row["product"]["id"], "quantity": row["quantity"]} for row in rows]
-            return place_order_tx(tx, user_id, lines)
-
-        return self.graph.write_with(work)
+        Safe to repeat: a checkout whose commit answer was lost is run again, and finds either the cart
+        it did not order or the order it did (``Checkout.recent_order``)."""
+        try:
+            return self.graph.write_with(lambda tx: checkout_tx(tx, user_id))
+        except IncompleteCommit:
+            return self.graph.write_with(lambda tx: checkout_tx(tx, user_id))
 
     def orders(self, user_id: str, limit: int = 50) -> list[dict[str, Any]]:
         """The shopper's orders, newest first: ``{id, at, lines: [{product, quantity, price}], total, currency}``."""

@@ -33,6 +33,12 @@ from graph.cart import MAX_CART_QUANTITY, MAX_ORDER_QUANTITY, add_to_cart_tx, pl
 from graph.db import Graph
 from graph.records import plain
 
+#: Every character Python's ``str.strip`` removes. ``NOT_BLANK`` (a regular expression: "has a character that is
+#: not one of these") lists them one by one, because ``\\S`` means slightly different things to Python and to
+#: the validators that read the OpenAPI document; with it, the document and ``check_id`` agree exactly.
+WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
+NOT_BLANK = f"[^{WHITESPACE}]"
+
 EVENT_TYPES = ("view", "rate", "unrate", "like", "unlike", "dislike", "undislike", "cart", "uncart", "purchase")
 MAX_ID_LENGTH = 100
 
@@ -126,6 +132,15 @@ def _purchase(tx: neo4j.ManagedTransaction, user_id: str, event: Event) -> dict[
     return None if order is None else {"order": order}
 
 
+def record_tx(tx: neo4j.ManagedTransaction, user_id: str, event: Event) -> dict[str, Any] | None:
+    """Writes one event inside the caller's transaction; what changed, or None when shopper or product is unknown."""
+    return _HANDLERS[event.type](tx, user_id, event)
+
+
+def record_many_tx(tx: neo4j.ManagedTransaction, events: list[tuple[str, Event]]) -> list[dict[str, Any] | None]:
+    return [record_tx(tx, user_id, event) for user_id, event in events]
+
+
 _HANDLERS = {
     "view": _single("record_view"),
     "rate": _single("rate_product"),
@@ -146,15 +161,11 @@ class Feedback:
 
     def record(self, user_id: str, event: Event) -> dict[str, Any] | None:
         """Writes one event; returns what changed, or None when the shopper or product is unknown."""
-        return self.graph.write_with(lambda tx: _HANDLERS[event.type](tx, user_id, event))
+        return self.graph.write_with(lambda tx: record_tx(tx, user_id, event))
 
     def record_many(self, events: list[tuple[str, Event]]) -> list[dict[str, Any] | None]:
         """Writes ``(user_id, event)`` pairs in one transaction: all of them or, on failure, none."""
-
-        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any] | None]:
-            return [_HANDLERS[event.type](tx, user_id, event) for user_id, event in events]
-
-        return self.graph.write_with(work)
+        return self.graph.write_with(lambda tx: record_many_tx(tx, events))
 
     def known_users(self, user_ids: list[str]) -> set[str]:
         if not user_ids:

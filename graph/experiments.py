@@ -2,7 +2,11 @@
 
 - Every list a shopper is shown is a ``(:RecommendationList {id, strategy, surface, at, userId, experimentId,
   variant})`` with ``[:SHOWED {position}]`` edges to its products; a click on one of them is
-  ``[:CLICKED {at, count}]`` from the list to the product (``RecommendationLists``).
+  ``[:CLICKED {at, count}]`` from the list to the product (``RecommendationLists``). That is for signed-in
+  shoppers, whose lists A/B tests and click-through need one by one. Lists shown to visitors are only counted:
+  one ``(:ListTally {id, day, surface, strategy, lists, impressions, clicks})`` per day, surface and strategy,
+  whose id (``tally_id``) their links carry, so anonymous traffic cannot grow the graph per request.
+- Lists and tallies older than the retention age are deleted (``RecommendationLists.prune``).
 - An ``(:Experiment {id, name, strategyA, strategyB, active})`` splits shoppers between two strategies by a
   stable hash (``assign_variant``); at most one runs at a time (``Experiments``).
 - Shares come with a 95% Wilson score interval (``wilson_interval``), which behaves for small counts and for
@@ -14,7 +18,7 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from graph.db import Graph
@@ -33,6 +37,12 @@ def assign_variant(experiment_id: str, user_id: str) -> str:
     restart; different experiments split shoppers independently."""
     digest = hashlib.sha256(f"{experiment_id}\x1f{user_id}".encode()).digest()
     return VARIANTS[int.from_bytes(digest[:8], "big") % 2]
+
+
+def tally_id(day: date, surface: str, strategy: str) -> str:
+    """The id of visitors' lists of one day, surface and strategy: 32 hex digits like a list id, the same in every
+    process, so links carry it as ``?rec=`` and a click finds the tally without any worker having read it."""
+    return hashlib.sha256(f"visitors\x1f{day.isoformat()}\x1f{surface}\x1f{strategy}".encode()).hexdigest()[:32]
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
@@ -129,30 +139,45 @@ class Experiments:
 
 
 class RecommendationLists:
-    """Recommendation lists served and the clicks on them."""
+    """Recommendation lists served, visitors' tallies, and the clicks on them."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
     def record(self, lists: list[dict[str, Any]]) -> int:
-        """Writes lists (rows of ``record_recommendation_lists``) in one transaction."""
+        """Writes signed-in shoppers' lists (rows of ``record_recommendation_lists``) in one transaction."""
         if not lists:
             return 0
         return self.graph.write("record_recommendation_lists", rows=lists)[0]["recorded"]
 
-    def record_clicks(self, clicks: list[dict[str, Any]]) -> int:
-        """Writes clicks (rows of ``record_recommendation_clicks``) in one transaction."""
-        if not clicks:
+    def record_tallies(self, tallies: list[dict[str, Any]]) -> int:
+        """Adds visitors' list counts (rows of ``record_list_tallies``) in one transaction."""
+        if not tallies:
             return 0
+        return self.graph.write("record_list_tallies", rows=tallies)[0]["recorded"]
+
+    def record_clicks(self, clicks: list[dict[str, Any]]) -> list[str]:
+        """Writes clicks (rows of ``record_recommendation_clicks``) in one transaction; returns the list ids found
+        neither as a list nor as a tally (nothing was written for those)."""
+        if not clicks:
+            return []
         rows = self.graph.write("record_recommendation_clicks", rows=clicks)
-        return rows[0]["recorded"] if rows else 0
+        return list(rows[0]["unmatched"]) if rows else []
 
     def click_through(self, since: datetime) -> list[dict[str, Any]]:
         """Per surface and strategy since ``since``: lists, impressions, clicks, and ``click_through``, the
-        share of lists with a click (``Share.as_dict()``)."""
+        share of lists with a click (``Share.as_dict()``). Signed-in shoppers' lists first, counted list by list;
+        then visitors' (``visitors`` True, surface marked "(visitors)"), whose lists are only tallied, so their
+        click-through is clicks per list, at most 1: an upper bound of the share of lists clicked."""
         rows = self.graph.read("recommendation_click_through", since=since)
-        return [{**row, "click_through": Share(int(row["clickedLists"]), int(row["lists"])).as_dict()}
-                for row in rows]
+        signed_in = [{**row, "visitors": False,
+                      "click_through": Share(int(row["clickedLists"]), int(row["lists"])).as_dict()}
+                     for row in rows]
+        visitors = [{**row, "surface": f"{row['surface']} (visitors)", "visitors": True,
+                     "clickedLists": min(int(row["clicks"]), int(row["lists"])),
+                     "click_through": Share(min(int(row["clicks"]), int(row["lists"])), int(row["lists"])).as_dict()}
+                    for row in self.graph.read("visitor_click_through", since=since)]
+        return signed_in + visitors
 
     def get(self, list_id: str) -> dict[str, Any] | None:
         """One list with the products it showed (in order) and those clicked; for tests and support."""
@@ -160,3 +185,18 @@ class RecommendationLists:
         if row is None:
             return None
         return {**plain(row["list"]), "showed": row["showed"], "clicked": row["clicked"]}
+
+    def tally(self, list_id: str) -> dict[str, Any] | None:
+        """The visitors' tally a ``?rec=`` id names: day, surface, strategy, lists, impressions, clicks."""
+        row = self.graph.read_one("list_tally", tallyId=list_id)
+        return plain(row["tally"]) if row else None
+
+    def prune(self, before: datetime, batch: int = 5000) -> int:
+        """Deletes lists served before ``before`` and visitors' tallies of earlier days, ``batch`` nodes per
+        transaction; returns how many nodes went."""
+        deleted = 0
+        while True:
+            count = self.graph.write("prune_recommendation_lists", before=before, limit=batch)[0]["deleted"]
+            deleted += count
+            if count < batch:
+                return deleted

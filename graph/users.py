@@ -1,12 +1,12 @@
-"""Shop accounts and the record of failed sign-ins, as plain Python data.
+"""Shop accounts, as plain Python data.
 
-Passwords arrive here already hashed: hashing is the web app's job (``webapp.security``). The
-failed sign-in count lives in the graph, per email address, so that every web worker sees it.
+Passwords arrive here already hashed: hashing is the web app's job (``webapp.security``). Failed sign-ins
+are not written to the graph: throttling them is the web app's job too (``webapp.throttling``), so that a
+stranger typing any email address adds nothing here.
 """
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from neo4j.exceptions import ConstraintError
@@ -52,25 +52,3 @@ class Users:
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         self.graph.write("set_password_hash", userId=user_id, passwordHash=password_hash)
-
-    # -- failed sign-ins --------------------------------------------------------------------
-    def locked_until(self, email: str) -> datetime | None:
-        """When the address may try again, if it is locked now (a timezone-aware UTC datetime)."""
-        row = self.graph.read_one("sign_in_guard", email=normalise_email(email))
-        until = plain(row["lockedUntil"]) if row else None
-        return until if until and until > _now(until) else None
-
-    def record_failed_sign_in(self, email: str, max_failures: int, window_seconds: int,
-                              lock_seconds: int) -> datetime | None:
-        """Counts a failure; returns the time the address is locked until when this failure locked it."""
-        row = self.graph.write("record_failed_sign_in", email=normalise_email(email), maxFailures=max_failures,
-                               windowSeconds=window_seconds, lockSeconds=lock_seconds)[0]
-        until = plain(row["lockedUntil"])
-        return until if until and until > _now(until) else None
-
-    def clear_failed_sign_ins(self, email: str) -> None:
-        self.graph.write("clear_sign_in_guard", email=normalise_email(email))
-
-
-def _now(like: datetime) -> datetime:
-    return datetime.now(like.tzinfo)

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from webapp import limits
 from webapp.errors import register_error_handlers
 from webapp.extensions import neo4j
 
@@ -32,9 +33,11 @@ def configure(app: Flask, config: dict[str, Any] | None) -> None:
     )
     if config:
         app.config.update(config)
+    limits.configure(app)
 
 
 def register_extensions(app: Flask) -> None:
+    limits.init_app(app)
     neo4j.init_app(app)
     for optional in ("webapp.security",):
         try:

@@ -14,9 +14,11 @@ log = logging.getLogger(__name__)
 class ApiError(Exception):
     """An API failure with its HTTP status, a stable code and a message naming the problem."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
+        self.headers = headers or {}
 
 
 def _wants_json() -> bool:
@@ -41,14 +43,19 @@ def _page(status: int, title: str, message: str):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):
-        return json_error(error.status, error.code, error.message, error.field)
+        body, status = json_error(error.status, error.code, error.message, error.field)
+        return body, status, error.headers
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
         if _wants_json():
-            return json_error(error.code or 500, code, error.description or error.name)
-        return _page(error.code or 500, error.name, error.description or "")
+            answer = json_error(error.code or 500, code, error.description or error.name)
+        else:
+            answer = _page(error.code or 500, error.name, error.description or "")
+        # What the exception itself says beyond its page, e.g. the Allow header of a 405.
+        headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+        return (*answer, headers)
 
     for unavailable in GraphUnavailable:
         @app.errorhandler(unavailable)

@@ -11,8 +11,10 @@ from typing import Any
 
 from flask import Flask
 
+from graph.cart import MAX_CART_QUANTITY, MAX_ORDER_QUANTITY
 from graph.catalog import SORTS
-from graph.events import EVENT_TYPES
+from graph.events import EVENT_TYPES, MAX_ID_LENGTH, NOT_BLANK
+from webapp import idempotency
 from models.serving import DEFAULT_STRATEGY, STRATEGIES
 
 API_PREFIX = "/api/v1"
@@ -38,6 +40,20 @@ def _path(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "description": description,
             "schema": {"type": "string", "maxLength": 100}}
 
+
+#: An id given as text: not blank (whitespace alone is refused), at most MAX_ID_LENGTH characters.
+ID_SCHEMA = _ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH, "pattern": NOT_BLANK}
+
+_IDEMPOTENCY_KEY = {
+    "name": idempotency.HEADER, "in": "header", "required": False,
+    "description": "Makes the write safe to retry: the same key with the same body gives the first answer again "
+                   "(same status and JSON, with the header Idempotent-Replayed: true) and writes nothing more; the "
+                   "same key with a different body is a 409 (code idempotency_key_reused). Keys belong to the caller "
+                   "and are kept 24 hours. A UUID per logical write is the usual choice. The shop's POST /checkout "
+                   "takes the same header.",
+    "schema": {"type": "string", "pattern": idempotency.KEY_PATTERN, "minLength": 1,
+               "maxLength": idempotency.MAX_KEY_LENGTH},
+}
 
 _PAGE = _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1})
 _PER_PAGE = _query("per_page", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 24})
@@ -67,8 +83,7 @@ _PATHS: dict[str, dict[str, Any]] = {
             "tags": ["catalogue"], "security": [],
             "parameters": [
                 _PAGE, _PER_PAGE,
-                _query("category", "Only products in this category or below it (a category id).",
-                       {"type": "string", "maxLength": 100}),
+                _query("category", "Only products in this category or below it (a category id).", _ID),
                 _query("sort", "The order.", {"type": "string", "enum": list(SORTS), "default": "popular"}),
             ],
             "responses": {"200": _ok("A page of products.", "ProductPage"), "400": _error("BadRequest"),
@@ -120,8 +135,7 @@ _PATHS: dict[str, dict[str, Any]] = {
             "tags": ["recommendations"], "security": _SESSION_OR_TOKEN,
             "parameters": [
                 _query("user_id", "Whose recommendations. A shopper may give only their own id; a merchandiser "
-                                  "any (a merchandiser token without it gets a visitor's list).",
-                       {"type": "string", "maxLength": 100}),
+                                  "any (a merchandiser token without it gets a visitor's list).", _ID),
                 _K,
                 _query("strategy", "Which recommender.", {"type": "string", "enum": list(STRATEGIES),
                                                           "default": DEFAULT_STRATEGY}),
@@ -135,15 +149,25 @@ _PATHS: dict[str, dict[str, Any]] = {
         "post": {
             "operationId": "recordEvents",
             "summary": "Records feedback: one event for the signed-in shopper (send X-CSRFToken), or with an API "
-                       "token one event or a batch, each naming its user_id. A batch is written whole or not at all.",
+                       "token one event or a batch, each naming its user_id (403 without it). A batch is written "
+                       "whole or not at all. Send an Idempotency-Key to retry safely: a purchase event sent twice "
+                       "without a key places two orders, with one key exactly one.",
             "tags": ["feedback"], "security": _SESSION_OR_TOKEN,
             "parameters": [{"name": "X-CSRFToken", "in": "header", "required": False,
                             "description": "The page's csrf-token; required with a session cookie, not with a "
-                                           "bearer token.", "schema": {"type": "string"}}],
+                                           "bearer token.", "schema": {"type": "string"}},
+                           _IDEMPOTENCY_KEY],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "oneOf": [_ref("Event"), _ref("EventBatch")]}}}},
-            "responses": {"200": _ok("What was recorded.", "Recorded"), "400": _error("BadRequest"),
+            "responses": {"200": {**_ok("What was recorded (or, for a repeated Idempotency-Key, what was recorded "
+                                        "the first time).", "Recorded"),
+                                  "headers": {"Idempotent-Replayed": {
+                                      "description": "true when the answer is the stored one of an earlier request "
+                                                     "with the same Idempotency-Key.",
+                                      "schema": {"type": "string", "enum": ["true"]}}}},
+                          "400": _error("BadRequest"),
                           "401": _error("Unauthorized"), "403": _error("Forbidden"), "404": _error("NotFound"),
+                          "409": _error("KeyReused"), "429": _error("TooManyRequests"),
                           "503": _error("Unavailable")},
         }
     },
@@ -162,6 +186,20 @@ _PRODUCT_PROPERTIES = {
     "ratingCount": {"type": "integer"},
     "url": {"type": "string", "description": "The product's page in the shop."},
 }
+
+def _event(types: list[str], value: dict[str, Any], value_required: bool = False) -> dict[str, Any]:
+    """An event of some ``types``, its ``value`` as they take it."""
+    assert set(types) <= set(EVENT_TYPES)
+    return {"type": "object", "additionalProperties": False,
+            "required": ["product_id", "type", *(["value"] if value_required else [])],
+            "properties": {
+                "product_id": _ID,
+                "type": {"type": "string", "enum": types},
+                "value": value,
+                "user_id": {**_ID, "description": "Required with an API token (a 403 without it); with a session, "
+                                                  "only the shopper's own id."},
+            }}
+
 
 _SCHEMAS: dict[str, Any] = {
     "Health": {"type": "object", "properties": {"status": {"type": "string"}, "neo4j": {"type": "string"}}},
@@ -203,15 +241,18 @@ _SCHEMAS: dict[str, Any] = {
     "RelatedProducts": {"type": "object", "properties": {
         "product_id": {"type": "string"}, "items": {"type": "array", "items": _ref("Recommendation")},
     }},
-    "Event": {"type": "object", "required": ["product_id", "type"], "properties": {
-        "product_id": {"type": "string", "maxLength": 100},
-        "type": {"type": "string", "enum": list(EVENT_TYPES)},
-        "value": {"type": "integer", "description": "rate: the rating 1-5 (required); cart: quantity to add 1-99; "
-                                                    "purchase: quantity 1-999; ignored otherwise."},
-        "user_id": {"type": "string", "maxLength": 100,
-                    "description": "Required with an API token; with a session, only the shopper's own id."},
-    }},
-    "EventBatch": {"type": "object", "required": ["events"], "properties": {
+    "Event": {"description": "One event. Which value it takes depends on its type; other fields are refused.",
+              "oneOf": [_ref("PlainEvent"), _ref("RatingEvent"), _ref("CartEvent"), _ref("PurchaseEvent")]},
+    "PlainEvent": {**_event(["view", "unrate", "like", "unlike", "dislike", "undislike", "uncart"],
+                            {"description": "Ignored for these types."}),
+                   "example": {"user_id": "17850", "product_id": "85123A", "type": "like"}},
+    "RatingEvent": _event(["rate"], {"type": "integer", "minimum": 1, "maximum": 5, "description": "The rating."},
+                          value_required=True),
+    "CartEvent": _event(["cart"], {"type": "integer", "minimum": 1, "maximum": MAX_CART_QUANTITY, "nullable": True,
+                                   "description": "How many to add; 1 when absent."}),
+    "PurchaseEvent": _event(["purchase"], {"type": "integer", "minimum": 1, "maximum": MAX_ORDER_QUANTITY,
+                                           "nullable": True, "description": "How many to buy; 1 when absent."}),
+    "EventBatch": {"type": "object", "required": ["events"], "additionalProperties": False, "properties": {
         "events": {"type": "array", "minItems": 1, "maxItems": 1000, "items": _ref("Event")},
     }},
     "Recorded": {"type": "object", "properties": {
@@ -238,8 +279,32 @@ _RESPONSES = {
                                     "unauthorized, invalid_token)."),
     "Forbidden": _error_response("The caller may not do this (another shopper's data, a role too low)."),
     "NotFound": _error_response("An unknown product, category or user; error.field names which."),
-    "Unavailable": _error_response("The graph database is unreachable (code graph_unavailable)."),
+    "Unavailable": _error_response("The graph database is unreachable (code graph_unavailable), or did not confirm "
+                                   "a write without an Idempotency-Key (code outcome_unknown: it may or may not be "
+                                   "recorded)."),
+    "KeyReused": _error_response("The Idempotency-Key was used before with a different body (code "
+                                 "idempotency_key_reused)."),
+    "TooManyRequests": {**_error_response("Too many requests from this client (code too_many_requests); retry after "
+                                          "the seconds Retry-After gives."),
+                        "headers": {"Retry-After": {"description": "Seconds to wait before trying again.",
+                                                    "schema": {"type": "integer", "minimum": 0}}}},
+    "TooLarge": _error_response("The request body is larger than the shop accepts (1 MiB unless configured; code "
+                                "request_entity_too_large)."),
+    "UriTooLong": _error_response("The URL is longer than the shop accepts (4000 bytes unless configured; code "
+                                  "request_uri_too_long)."),
 }
+
+
+def _with_common_errors(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every operation may be refused for its URL's length (414), and one with a body for its size (413)."""
+    paths = deepcopy(paths)
+    for item in paths.values():
+        for operation in item.values():
+            responses = operation["responses"]
+            responses.setdefault("414", _error("UriTooLong"))
+            if "requestBody" in operation:
+                responses.setdefault("413", _error("TooLarge"))
+    return paths
 
 
 def contribute(app: Flask, paths: dict[str, dict[str, Any]]) -> None:
@@ -255,10 +320,12 @@ def document(app: Flask) -> dict[str, Any]:
             "title": "ShopGraph API",
             "version": "1.0.0",
             "description": "The shop's catalogue, search, recommendations with their reasons, and feedback. "
-                           "Errors are {\"error\": {\"code\", \"message\", \"field\"}}.",
+                           "Errors are {\"error\": {\"code\", \"message\", \"field\"}}. Query arguments are "
+                           "given once each. Writes (POST /events here, POST /checkout in the shop) take an "
+                           "Idempotency-Key header for safe retries.",
         },
         "servers": [{"url": API_PREFIX}],
-        "paths": deepcopy(paths),
+        "paths": _with_common_errors(paths),
         "components": {
             "schemas": deepcopy(_SCHEMAS),
             "responses": deepcopy(_RESPONSES),

@@ -4,20 +4,19 @@
 - Every state-changing request made with the session carries a CSRF token (a form field, or the
   ``X-CSRFToken`` header for JSON writes); requests that authenticate with ``Authorization: Bearer``
   need none, since a browser never adds that header by itself.
-- Repeated failed sign-ins lock the email address for a while; the count is kept in the graph so
-  every gunicorn worker sees it.
+- Repeated failed sign-ins are throttled per client, per client and account, and per account for
+  browsers without the account's device cookie (``webapp.throttling``); nothing about them is written to
+  the graph.
 - API callers are ``Caller`` objects: a signed-in user or a token with a role.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
-import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,6 +28,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from graph.tokens import ApiToken, Tokens
 from graph.users import Users
+from webapp import throttling
 from webapp.errors import ApiError, json_error
 from webapp.neo4j_ext import graph
 
@@ -141,36 +141,18 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
-# -- sign-in throttling -------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SignInResult:
-    user: ShopUser | None
-    locked_minutes: int = 0
-
-
-def sign_in(email: str, password: str) -> SignInResult:
-    """Checks a password against the account of ``email``, counting failures per address.
-
-    A locked address is refused without checking the password; the failure that reaches the limit
-    locks it. On success the hash is upgraded when argon2's parameters have changed.
-    """
+# -- signing in --------------------------------------------------------------------------------
+def sign_in(email: str, password: str) -> ShopUser | None:
+    """The account of ``email`` when ``password`` is its password, else None (as slow for an unknown email).
+    Throttling happens before this is called (``webapp.throttling``). On success the hash is upgraded when
+    argon2's parameters have changed."""
     users = Users(graph())
-    config = current_app.config
-    if (until := users.locked_until(email)) is not None:
-        return SignInResult(None, _minutes_until(until))
     record = users.by_email(email)
     if record is None or not check_password(record.get("passwordHash"), password):
-        until = users.record_failed_sign_in(email, config["SIGNIN_MAX_FAILURES"], config["SIGNIN_WINDOW_SECONDS"],
-                                            config["SIGNIN_LOCK_SECONDS"])
-        return SignInResult(None, _minutes_until(until) if until else 0)
-    users.clear_failed_sign_ins(email)
+        return None
     if needs_rehash(record["passwordHash"]):
         users.set_password_hash(record["id"], hash_password(password))
-    return SignInResult(ShopUser(record))
-
-
-def _minutes_until(until: datetime) -> int:
-    return max(1, math.ceil((until - datetime.now(until.tzinfo)).total_seconds() / 60))
+    return ShopUser(record)
 
 
 # -- API callers --------------------------------------------------------------------------------
@@ -292,9 +274,6 @@ def init_app(app: Flask) -> None:
     config.setdefault("REMEMBER_COOKIE_SECURE", config.get("SESSION_COOKIE_SECURE", False))
     config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-    config.setdefault("SIGNIN_MAX_FAILURES", 5)
-    config.setdefault("SIGNIN_WINDOW_SECONDS", 15 * 60)
-    config.setdefault("SIGNIN_LOCK_SECONDS", 15 * 60)
     config.setdefault("CONTENT_SECURITY_POLICY", DEFAULT_CSP)
 
     csrf.init_app(app)
@@ -304,3 +283,4 @@ def init_app(app: Flask) -> None:
     app.before_request(_authenticate_and_check_csrf)
     app.after_request(_safe_headers)
     app.register_error_handler(CSRFError, _csrf_failed)
+    throttling.init_app(app)

@@ -47,10 +47,11 @@ CREATE (c)-[:RATED {rating: 4, at: datetime('2011-12-01T09:00:00Z')}]->(stand)
 CREATE (c)-[:VIEWED {count: 1, at: datetime('2011-12-01T09:05:00Z')}]->(green)
 CREATE (c)-[:ADDED_TO_CART {quantity: 2, at: datetime('2011-12-01T09:10:00Z')}]->(tins);
 
-// What the app writes about itself: a token, a sign-in guard, a rule, an experiment and a list it served.
+// What the app writes about itself: a token, a visitors' tally, a rule, an experiment and a list it served.
 CREATE (:ApiToken {id: '3f9a0c1d2e4b', hash: 'not a real hash', role: 'merchandiser', name: 'library test',
                    createdAt: datetime('2024-01-01T00:00:00Z')})
-CREATE (:SignInGuard {email: 'ada@example.com', failures: 2, lockedUntil: null})
+CREATE (:ListTally {id: '0b9a4c7e2d1f4a6b8c3e5d7f9a1b2c4d', day: date('2024-06-01'), surface: 'home', strategy: 'trending',
+                   lists: 40, impressions: 480, clicks: 3})
 WITH 1 AS one
 MATCH (christmas:Category {id: 'christmas'})
 CREATE (r:Rule {id: 'r-xmas', kind: 'pin', weight: 1.0, active: true, createdAt: datetime('2011-11-20T00:00:00Z'),

@@ -2,16 +2,26 @@
 test splits shoppers by a stable hash, with click-through and conversion per variant."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import threading
+import time
+import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from neo4j.exceptions import ServiceUnavailable
 
 from graph.db import Graph
 from graph.experiments import Experiments, RecommendationLists, assign_variant, wilson_interval
 from tests.merch.accounts import flush
 from tests.webapp.shop import bearer
+from webapp.cli import main
 from webapp.online_metrics import ListLog
 
 REC_LINK = re.compile(r'class="card-link" href="/products/([^"?]+)\?rec=([0-9a-f]{32})"')
@@ -28,14 +38,58 @@ def lists(app) -> RecommendationLists:
     return RecommendationLists(app.extensions["neo4j"])
 
 
-def test_a_shelf_links_its_products_to_its_list(app, client, shop):
+def test_a_visitors_shelf_links_its_products_to_the_days_tally(app, client, shop):
     links = shelf_links(client.get("/").get_data(as_text=True), "Trending now")
     flush(app)
 
     assert links and len({list_id for _, list_id in links}) == 1
-    served = lists(app).get(links[0][1])
-    assert served["showed"] == [product_id for product_id, _ in links]
-    assert served["strategy"] == "trending" and served["surface"] == "home" and served["userId"] is None
+    tally = lists(app).tally(links[0][1])
+    assert (tally["surface"], tally["strategy"], tally["lists"], tally["impressions"]) == \
+        ("home", "trending", 1, len(links))
+    assert lists(app).get(links[0][1]) is None, "a visitor's list is counted, not kept"
+
+
+def nodes(graph) -> int:
+    return graph.read_value("MATCH (n) RETURN count(n)")
+
+
+def test_two_hundred_anonymous_requests_add_a_few_tallies_and_count_every_list(app, client, shop):
+    before = nodes(shop)
+    for n in range(100):
+        client.get("/")
+        client.get(f"/products/22423?rec={uuid.uuid4().hex}")
+    flush(app)
+
+    added = nodes(shop) - before
+    assert added <= 3, f"{added} nodes for 200 anonymous requests (one tally per day, surface and strategy)"
+    since = datetime.now(timezone.utc) - timedelta(days=1)
+    visitors = {row["surface"]: row for row in lists(app).click_through(since) if row["visitors"]}
+    assert visitors["home (visitors)"]["lists"] == 100
+    assert visitors["home (visitors)"]["clicks"] == 0, "a click naming no list counts nowhere"
+
+
+def test_a_visitors_click_counts_on_the_tally(app, client, shop):
+    product_id, list_id = shelf_links(client.get("/").get_data(as_text=True), "Trending now")[0]
+
+    client.get(f"/products/{product_id}?rec={list_id}")
+    flush(app)
+
+    assert lists(app).tally(list_id)["clicks"] == 1
+    since = datetime.now(timezone.utc) - timedelta(days=1)
+    home = next(row for row in lists(app).click_through(since) if row["surface"] == "home (visitors)")
+    assert (home["lists"], home["clicks"], home["click_through"]["successes"]) == (1, 1, 1)
+
+
+def test_a_click_with_an_unknown_list_id_creates_nothing(app, client, shop):
+    client.get("/products/22423")  # the product page's own tallies exist from here on
+    flush(app)
+    before = nodes(shop)
+
+    client.get(f"/products/22423?rec={'e' * 32}")
+    flush(app)
+
+    assert nodes(shop) == before
+    assert lists(app).get("e" * 32) is None and lists(app).tally("e" * 32) is None
 
 
 def test_a_click_is_recorded_against_the_list_it_came_from(app, bob):
@@ -66,13 +120,15 @@ def test_a_click_on_a_product_the_list_did_not_show_does_not_count(app, bob):
     assert [(row["clicks"], row["click_through"]["successes"]) for row in home] == [(0, 0)]
 
 
-def test_product_pages_serve_lists_too(app, client, shop):
-    page = client.get("/products/22423").get_data(as_text=True)
+def test_product_pages_serve_lists_too(app, client, bob):
+    visitors_page = client.get("/products/22423").get_data(as_text=True)
+    bobs_page = bob.client.get("/products/22423").get_data(as_text=True)
     flush(app)
 
-    links = shelf_links(page, "Similar items")
-    assert links
-    assert lists(app).get(links[0][1])["strategy"] == "similar_products"
+    visitors, bobs = shelf_links(visitors_page, "Similar items"), shelf_links(bobs_page, "Similar items")
+    assert visitors and bobs
+    assert lists(app).tally(visitors[0][1])["strategy"] == "similar_products"
+    assert lists(app).get(bobs[0][1])["strategy"] == "similar_products"
 
 
 def test_the_api_gives_each_list_an_id_and_takes_clicks(app, client, merchandiser_token):
@@ -225,3 +281,121 @@ def test_a_failed_write_is_logged_and_dropped_never_raised(neo4j_settings, shop,
     assert log.flush()
     assert "dropped 1 recommendation lists/clicks" in caplog.text
     assert RecommendationLists(shop).get("b" * 32) is None
+
+
+# -- the queue: bounded, retried, written at exit, pruned -------------------------------------------------
+def list_row(list_id: str, at: datetime | None = None, user_id: str | None = "u-bob") -> dict:
+    return {"id": list_id, "strategy": "hybrid", "surface": "home", "at": at or datetime.now(timezone.utc),
+            "userId": user_id, "experimentId": None, "variant": None, "productIds": ["22697", "22423"]}
+
+
+class StalledGraph:
+    """The shop's graph behind a Neo4j that stalls until ``release`` is set, or fails ``failures`` times."""
+
+    def __init__(self, graph, failures: int = 0) -> None:
+        self.graph, self.failures, self.calls = graph, failures, 0
+        self.release = threading.Event()
+        self.release.set()
+
+    def write(self, *args, **kwargs):
+        self.calls += 1
+        self.release.wait(30)
+        if self.failures:
+            self.failures -= 1
+            raise ServiceUnavailable("Neo4j is away")
+        return self.graph.write(*args, **kwargs)
+
+
+def test_a_stalled_neo4j_fills_a_bounded_queue_and_the_overflow_is_counted(shop):
+    stalled = StalledGraph(shop)
+    stalled.release.clear()
+    log = ListLog(stalled, delay=0.01, max_queued=5)
+
+    log.add("list", list_row("1" * 32))
+    time.sleep(0.3)  # the writer has taken it and waits on Neo4j
+    accepted = [log.add("list", list_row(f"{n + 2:x}" * 32)) for n in range(8)]
+
+    assert accepted == [True] * 5 + [False] * 3 and log.dropped == 3
+    stalled.release.set()
+    assert log.flush()
+    assert shop.read_value("MATCH (l:RecommendationList) RETURN count(l)") == 6
+
+
+def test_a_failed_batch_is_tried_again_and_written(shop):
+    flaky = StalledGraph(shop, failures=2)
+    log = ListLog(flaky, delay=0.01, retry_pause=0.05)
+
+    log.add("list", list_row("d" * 32))
+
+    assert log.flush()
+    assert RecommendationLists(shop).get("d" * 32)["showed"] == ["22697", "22423"]
+    assert log.lost == 0 and flaky.calls == 3
+
+
+def test_a_batch_that_fails_every_try_is_dropped_and_counted(shop, caplog):
+    down = StalledGraph(shop, failures=100)
+    log = ListLog(down, delay=0.01, retries=2, retry_pause=0.01)
+
+    log.add("list", list_row("f" * 32))
+
+    assert log.flush()
+    assert log.lost == 1 and down.calls == 3
+    assert "dropped 1 recommendation lists/clicks after 3 tries" in caplog.text
+
+
+def test_a_click_before_its_list_waits_for_it(shop, monkeypatch):
+    monkeypatch.setattr("webapp.online_metrics.CLICK_RETRY_PAUSE", 0.2)
+    log = ListLog(shop, delay=0.01)
+
+    log.add("click", {"listId": "9" * 32, "productId": "22423", "at": datetime.now(timezone.utc), "userId": "u-bob"})
+    assert log.flush()
+    RecommendationLists(shop).record([list_row("9" * 32)])  # another worker writes the list a moment later
+    time.sleep(0.6)
+
+    assert log.flush()
+    assert RecommendationLists(shop).get("9" * 32)["clicked"] == ["22423"]
+
+
+EXITING = """
+import sys
+from datetime import datetime, timezone
+from graph.db import Graph
+from webapp.online_metrics import ListLog
+log = ListLog(Graph(), delay=60)
+log.add("list", {"id": sys.argv[1], "strategy": "hybrid", "surface": "home", "at": datetime.now(timezone.utc),
+                 "userId": "u-bob", "experimentId": None, "variant": None, "productIds": ["22423"]})
+sys.exit(0)  # how a gunicorn worker ends after SIGTERM
+"""
+
+
+def neo4j_env(settings) -> dict[str, str]:
+    return {"NEO4J_URI": settings.uri, "NEO4J_USER": settings.user, "NEO4J_PASSWORD": settings.password,
+            "NEO4J_DATABASE": settings.database}
+
+
+def test_what_is_queued_is_written_when_the_process_exits(shop, neo4j_settings):
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", EXITING, "8" * 32], env={**os.environ, **neo4j_env(neo4j_settings)},
+                   check=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+
+    assert time.monotonic() - started < 30, "exit did not wait out the 60 s batch delay"
+    assert RecommendationLists(shop).get("8" * 32)["showed"] == ["22423"]
+
+
+def test_lists_older_than_the_retention_age_are_deleted(shop, neo4j_settings):
+    now = datetime.now(timezone.utc)
+    repository = RecommendationLists(shop)
+    repository.record([list_row("0" * 32, now - timedelta(days=100)), list_row("7" * 32, now - timedelta(days=10))])
+    repository.record_tallies([{"id": "6" * 32, "day": (now - timedelta(days=100)).date(), "surface": "home",
+                                "strategy": "trending", "lists": 5, "impressions": 60}])
+
+    log = ListLog(shop, delay=0.01, retention_days=90, retention_interval=0)
+    log.add("list", list_row("5" * 32))  # the writer's next batch runs the retention job
+    assert log.flush()
+
+    assert repository.get("0" * 32) is None and repository.tally("6" * 32) is None
+    assert repository.get("7" * 32) is not None and repository.get("5" * 32) is not None
+
+    result = CliRunner().invoke(main, ["metrics", "prune", "--days", "5"], env=neo4j_env(neo4j_settings))
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 " in result.output and repository.get("7" * 32) is None

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from graph.settings import Neo4jSettings
 from tests.webapp.shop import ADA, BOB, csrf_token, sign_in
 
 GOOD_PASSWORD = "Correct-horse-42"
@@ -84,35 +83,6 @@ def test_a_wrong_password_or_unknown_email_gets_the_same_answer(client, shop):
     assert wrong.status_code == unknown.status_code == 401
     for response in (wrong, unknown):
         assert "That email and password do not match an account." in response.get_data(as_text=True)
-
-
-def test_repeated_failures_lock_the_address_for_every_worker(app, shop, neo4j_settings):
-    from webapp.app import create_app
-
-    client = app.test_client()
-    token = csrf_token(client, "/signin")
-    for _ in range(app.config["SIGNIN_MAX_FAILURES"] - 1):
-        response = client.post("/signin", data={"email": BOB["email"], "password": "Guess-number-1",
-                                                "csrf_token": token})
-        assert response.status_code == 401
-    locking = client.post("/signin", data={"email": BOB["email"], "password": "Guess-number-1", "csrf_token": token})
-    assert locking.status_code == 429
-    assert "Too many failed attempts" in locking.get_data(as_text=True)
-
-    # Another worker (another app) refuses even the right password: the count lives in the graph.
-    other = create_app({"TESTING": True, "NEO4J_SETTINGS": neo4j_settings, "SECRET_KEY": "other"})
-    try:
-        other_client = other.test_client()
-        response = other_client.post("/signin", data={"email": "BOB@example.com", "password": BOB["password"],
-                                                      "csrf_token": csrf_token(other_client, "/signin")})
-        assert response.status_code == 429
-    finally:
-        other.extensions["neo4j"].close()
-
-    # When the lock has passed, the right password works and the count is forgotten.
-    shop.write("MATCH (g:SignInGuard {email: 'bob@example.com'}) SET g.lockedUntil = datetime() - duration('PT1S')")
-    sign_in(client, BOB)
-    assert shop.read_value("MATCH (g:SignInGuard) RETURN count(g)") == 0
 
 
 def test_sign_out_needs_a_post_with_the_csrf_token(app, shop):

@@ -124,4 +124,7 @@ def test_the_strategies_and_event_types_listed_are_the_ones_accepted(client, sho
     document = client.get(f"{PREFIX}/openapi.json").get_json()
     strategy = next(p for p in _operation(document, "/recommendations", "get")["parameters"] if p["name"] == "strategy")
     assert strategy["schema"]["enum"] == list(STRATEGIES)
-    assert document["components"]["schemas"]["Event"]["properties"]["type"]["enum"] == list(EVENT_TYPES)
+    schemas = document["components"]["schemas"]
+    variants = [schemas[ref["$ref"].rsplit("/", 1)[1]] for ref in schemas["Event"]["oneOf"]]
+    listed = [kind for variant in variants for kind in variant["properties"]["type"]["enum"]]
+    assert sorted(listed) == sorted(EVENT_TYPES) and len(listed) == len(set(listed))

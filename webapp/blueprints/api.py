@@ -15,9 +15,9 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from graph.catalog import DEFAULT_SORT, SORTS, Catalog
-from graph.events import Event, Feedback, InvalidEvent, check_id, parse_event
+from graph.events import Event, Feedback, InvalidEvent, parse_event, record_many_tx, record_tx
 from models.serving import DEFAULT_STRATEGY, STRATEGIES, UnknownShopper, UnknownStrategy
-from webapp import online_metrics, openapi, recommender
+from webapp import api_args, idempotency, online_metrics, openapi, recommender
 from webapp.display import display_name
 from webapp.errors import ApiError
 from webapp.neo4j_ext import graph
@@ -47,29 +47,9 @@ def openapi_document():
     return jsonify(openapi.document(current_app))
 
 
-# -- arguments -----------------------------------------------------------------------------------
-def _bad(field: str, message: str) -> ApiError:
-    return ApiError(400, "invalid_parameter", message, field)
-
-
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    text = request.args.get(name)
-    if text is None or text == "":
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise _bad(name, f"{name} must be a whole number from {low} to {high}") from None
-    if not low <= value <= high:
-        raise _bad(name, f"{name} must be a whole number from {low} to {high}")
-    return value
-
-
-def choice_arg(name: str, default: str, choices: tuple[str, ...] | dict) -> str:
-    value = request.args.get(name) or default
-    if value not in choices:
-        raise _bad(name, f"{name} must be one of {', '.join(choices)}")
-    return value
+# -- arguments (read strictly, as the OpenAPI document states them: webapp.api_args) --------------------
+_bad = api_args.bad
+int_arg, choice_arg = api_args.int_arg, api_args.choice_arg
 
 
 #: Stands in for a product id while url_for builds the shape of a response's product urls.
@@ -129,10 +109,9 @@ def products():
     page = int_arg("page", 1, 1, MAX_PAGE)
     per_page = int_arg("per_page", 24, 1, MAX_PER_PAGE)
     sort = choice_arg("sort", DEFAULT_SORT, SORTS)
-    category = request.args.get("category")
+    category = api_args.id_arg("category")
     catalog = Catalog(graph())
-    if category:
-        check_id_arg(category, "category")
+    if category is not None:
         if catalog.category(category) is None:
             raise ApiError(404, "not_found", f"There is no category {category!r}.", "category")
         listing = catalog.category_products(category, sort, page, per_page)
@@ -142,11 +121,7 @@ def products():
     return jsonify(_page_json(listing, [_product_json(p, urls) for p in listing.items]))
 
 
-def check_id_arg(value: str, field: str) -> str:
-    try:
-        return check_id(value, field)
-    except InvalidEvent as error:
-        raise _bad(error.field, error.message) from None
+check_id_arg = api_args.check_id_value
 
 
 def _existing_product(product_id: str) -> dict[str, Any]:
@@ -181,9 +156,7 @@ def _related(kind: str, product_id: str):
 
 @blueprint.get("/search")
 def search():
-    text = request.args.get("q", "")
-    if len(text) > MAX_QUERY_LENGTH:
-        raise _bad("q", f"q must be at most {MAX_QUERY_LENGTH} characters")
+    text = api_args.text_arg("q", MAX_QUERY_LENGTH)
     page = int_arg("page", 1, 1, MAX_PAGE)
     per_page = int_arg("per_page", 24, 1, MAX_PER_PAGE)
     results = Catalog(graph()).search(text, page, per_page)
@@ -198,13 +171,10 @@ def recommendations():
     caller = require_api_caller()
     k = int_arg("k", 10, 1, MAX_K)
     strategy = choice_arg("strategy", DEFAULT_STRATEGY, STRATEGIES)
-    user_id = request.args.get("user_id") or None
-    if user_id is not None:
-        check_id_arg(user_id, "user_id")
-    user_id = _subject(caller, user_id)
+    user_id = _subject(caller, api_args.id_arg("user_id"))
     metrics = online_metrics.metrics()
     # A caller who names no strategy gets the shopper's variant while an A/B test runs.
-    assignment = None if request.args.get("strategy") else metrics.assignment(user_id)
+    assignment = None if "strategy" in request.args else metrics.assignment(user_id)
     if assignment is not None:
         strategy = assignment.strategy
     service = recommender.service()
@@ -231,6 +201,7 @@ def recommendation_click(list_id: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise _bad("body", "Send a JSON object: {\"product_id\": \"...\"}.")
+    _only_fields(body, ("product_id",), "")
     product_id = check_id_arg(body.get("product_id"), "product_id")
     if not online_metrics.LIST_ID.match(list_id):
         raise ApiError(404, "not_found", f"There is no recommendation list {list_id!r}.", "list_id")
@@ -251,36 +222,69 @@ def _subject(caller: Caller, user_id: str | None) -> str | None:
 
 
 # -- feedback ------------------------------------------------------------------------------------
+#: The fields of an event and of a batch; any other is a 400, as the OpenAPI document says.
+EVENT_FIELDS = ("product_id", "type", "value", "user_id")
+BATCH_FIELDS = ("events",)
+_VALUE_TYPES = ("rate", "cart", "purchase")
+
+
 @blueprint.post("/events")
 def events():
+    """One event or (with a token) a batch; with an Idempotency-Key, written once however often it is sent."""
     caller = require_api_caller()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise _bad("body", "Send a JSON object: an event, or {\"events\": [...]} with an API token.")
-    if "events" in body:
-        return _record_batch(caller, body["events"])
+    work, shoppers = _batch_work(caller, body) if "events" in body else _event_work(caller, body)
+    outcome = idempotency.api_write_once(f"events:{caller.token_id or caller.user_id}", body, work)
+    if not outcome.replayed:
+        for user_id in shoppers:
+            recommender.forget(user_id)
+    return jsonify(outcome.body), outcome.status, idempotency.replay_headers(outcome)
+
+
+def _event_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work, list[str]]:
+    """The write of one event, and whose recommendations it changes."""
     user_id, event = _checked_event(caller, body, "")
     _require_known([user_id], [event.product_id])
-    result = Feedback(graph()).record(user_id, event)
-    if result is None:  # deleted between the check and the write
-        raise ApiError(404, "not_found", f"There is no product {event.product_id!r}.", "product_id")
-    recommender.forget(user_id)
-    return jsonify({"recorded": 1, "user_id": user_id, "type": event.type, "product_id": event.product_id,
-                    "value": event.value, "result": _iso(result)})
+
+    def work(tx) -> tuple[int, dict[str, Any]]:
+        result = record_tx(tx, user_id, event)
+        if result is None:  # deleted between the check and the write: the key is rolled back too
+            raise ApiError(404, "not_found", f"There is no product {event.product_id!r}.", "product_id")
+        return 200, {"recorded": 1, "user_id": user_id, "type": event.type, "product_id": event.product_id,
+                     "value": event.value, "result": _iso(result)}
+
+    return work, [user_id]
+
+
+def _only_fields(item: dict[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
+    unknown = sorted(set(item) - set(allowed))
+    if unknown:
+        raise _bad(f"{prefix}{unknown[0]}", f"Unknown field {unknown[0]!r}; send only {', '.join(allowed)}.")
 
 
 def _checked_event(caller: Caller, item: Any, prefix: str) -> tuple[str, Event]:
     if not isinstance(item, dict):
         raise _bad(prefix.rstrip(".") or "body", "An event is a JSON object with product_id and type.")
+    _only_fields(item, EVENT_FIELDS, prefix)
+    value = item.get("value")
+    # JSON numbers only: the shop's forms send text, but the document promises an integer.
+    if item.get("type") in _VALUE_TYPES and value is not None and (type(value) is not int):
+        raise _bad(f"{prefix}value", "value must be a whole number")
     try:
-        event = parse_event(item.get("type"), item.get("product_id"), item.get("value"), prefix)
+        event = parse_event(item.get("type"), item.get("product_id"), value, prefix)
     except InvalidEvent as error:
         raise _bad(error.field, error.message) from None
     user_id = item.get("user_id")
     if caller.is_token:
         if user_id is None:
-            raise _bad(f"{prefix}user_id", "With an API token each event names its user_id.")
+            # A token acts for no shopper, so it may not record an event that names none.
+            raise ApiError(403, "forbidden", "With an API token each event names its user_id.",
+                           f"{prefix}user_id")
         return check_id_arg(user_id, f"{prefix}user_id"), event
+    if user_id is not None:
+        check_id_arg(user_id, f"{prefix}user_id")
     if user_id not in (None, caller.user_id):
         raise ApiError(403, "forbidden", "You can only record your own feedback.", f"{prefix}user_id")
     return caller.user_id, event
@@ -301,10 +305,12 @@ def _require_known(user_ids: list[str] | None, product_ids: list[str], fields: d
                                fields.get(f"u:{user_id}", "user_id"))
 
 
-def _record_batch(caller: Caller, items: Any):
+def _batch_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work, list[str]]:
     if not caller.is_token:
         raise ApiError(403, "forbidden", "Batches of events need an API token; send single events instead.",
                        "events")
+    _only_fields(body, BATCH_FIELDS, "")
+    items = body["events"]
     if not isinstance(items, list) or not items:
         raise _bad("events", "events must be a non-empty list of events")
     if len(items) > MAX_BATCH:
@@ -316,12 +322,14 @@ def _record_batch(caller: Caller, items: Any):
         fields.setdefault(f"u:{user_id}", f"events[{i}].user_id")
     # Everything is checked before anything is written, and the batch is one transaction.
     _require_known([user_id for user_id, _ in checked], [event.product_id for _, event in checked], fields)
-    results = Feedback(graph()).record_many(checked)
-    for user_id in dict.fromkeys(user_id for user_id, _ in checked):
-        recommender.forget(user_id)
-    return jsonify({"recorded": len(checked),
-                    "results": [{"user_id": u, "type": e.type, "product_id": e.product_id, "result": _iso(r)}
-                                for (u, e), r in zip(checked, results)]})
+
+    def work(tx) -> tuple[int, dict[str, Any]]:
+        results = record_many_tx(tx, checked)
+        return 200, {"recorded": len(checked),
+                     "results": [{"user_id": u, "type": e.type, "product_id": e.product_id, "result": _iso(r)}
+                                 for (u, e), r in zip(checked, results)]}
+
+    return work, list(dict.fromkeys(user_id for user_id, _ in checked))
 
 
 def _iso(value: Any) -> Any:
@@ -344,8 +352,8 @@ CLICK_PATHS = {
                             "description": "The list_id of a /recommendations answer.",
                             "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["product_id"],
-                "properties": {"product_id": {"type": "string", "maxLength": 100}}}}}},
+                "type": "object", "required": ["product_id"], "additionalProperties": False,
+                "properties": {"product_id": openapi.ID_SCHEMA}}}}},
             "responses": {
                 "200": {"description": "Recorded (written within a second).", "content": {"application/json": {
                     "schema": {"type": "object", "properties": {"recorded": {"type": "integer"},

@@ -1,4 +1,4 @@
-"""Accounts: sign up, sign in, sign out."""
+"""Accounts: sign up, sign in, sign out. Sign-in and sign-up are throttled (``webapp.throttling``)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -8,6 +8,7 @@ from graph.users import EmailTaken, Users
 from webapp.forms import ConfirmForm, SignInForm, SignUpForm
 from webapp.neo4j_ext import graph
 from webapp.security import ShopUser, hash_password, safe_next, sign_in
+from webapp.throttling import remember_device, signin_limits, signup_limit
 
 blueprint = Blueprint("auth", __name__)
 
@@ -19,6 +20,7 @@ def _start_session(user: ShopUser, remember: bool = False) -> None:
 
 
 @blueprint.route("/signup", methods=["GET", "POST"])
+@signup_limit
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("shop.home"))
@@ -36,6 +38,7 @@ def signup():
 
 
 @blueprint.route("/signin", methods=["GET", "POST"])
+@signin_limits
 def signin():
     form = SignInForm()
     if request.method == "GET":
@@ -43,15 +46,11 @@ def signin():
     if current_user.is_authenticated:
         return redirect(safe_next(form.next.data, url_for("shop.home")))
     if form.validate_on_submit():
-        result = sign_in(form.email.data, form.password.data)
-        if result.user:
-            _start_session(result.user, remember=form.remember.data)
-            return redirect(safe_next(form.next.data, url_for("shop.home")))
-        if result.locked_minutes:
-            form.form_errors.append(
-                f"Too many failed attempts for this email. Please wait {result.locked_minutes} minute"
-                f"{'s' if result.locked_minutes != 1 else ''} and try again.")
-            return render_template("auth/signin.html", form=form), 429
+        user = sign_in(form.email.data, form.password.data)
+        if user:
+            _start_session(user, remember=form.remember.data)
+            # This browser is now known to the account: a stranger's failures elsewhere do not hold it back.
+            return remember_device(redirect(safe_next(form.next.data, url_for("shop.home"))), form.email.data)
         form.form_errors.append("That email and password do not match an account.")
         return render_template("auth/signin.html", form=form), 401
     return render_template("auth/signin.html", form=form), 400 if form.errors else 200

@@ -8,13 +8,15 @@ and within a few minutes in every other.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from graph.rules import DEFAULT_WEIGHTS, KINDS, MAX_NOTE_LENGTH, MAX_TARGET_LENGTH, TARGET_TYPES, InvalidRule, \
-    Rules, UnknownTarget, check_rule
+from graph.events import NOT_BLANK
+from graph.rules import DEFAULT_WEIGHTS, KINDS, MAX_NOTE_LENGTH, MAX_TARGET_LENGTH, MAX_WEIGHT, TARGET_TYPES, \
+    InvalidRule, Rules, UnknownTarget, check_rule
 from webapp import merchandising, openapi
 from webapp.errors import ApiError
 from webapp.neo4j_ext import graph
@@ -23,6 +25,11 @@ from webapp.security import require_api_caller
 blueprint = Blueprint("rules_api", __name__)
 blueprint.record_once(lambda state: merchandising.init_app(state.app))
 blueprint.record_once(lambda state: openapi.contribute(state.app, OPENAPI_PATHS))
+
+#: The shape of starts_at and ends_at: a date, optionally with a time and a zone (check_rule reads the calendar).
+MOMENT_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                  r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$")
+_MOMENT = re.compile(MOMENT_PATTERN)
 
 FIELDS = ("kind", "target_type", "target_id", "weight", "starts_at", "ends_at", "note")
 
@@ -59,6 +66,7 @@ def create_rule():
     if unknown:
         raise ApiError(400, "invalid_parameter", f"Unknown field {unknown[0]!r}; a rule has {', '.join(FIELDS)}.",
                        unknown[0])
+    _check_json_types(body)
     try:
         rule = Rules(graph()).create(check_rule(*(body.get(field) for field in FIELDS)))
     except UnknownTarget as error:
@@ -67,6 +75,26 @@ def create_rule():
         raise ApiError(400, "invalid_parameter", error.message, error.field) from None
     merchandising.rules_changed()
     return jsonify(_json(rule))
+
+
+#: JSON types of a new rule's fields (check_rule also takes the dashboard form's text): field -> (types, nullable).
+_JSON_TYPES: dict[str, tuple[tuple[type, ...], bool]] = {
+    "kind": ((str,), False), "target_type": ((str,), False), "target_id": ((str,), False),
+    "weight": ((int, float), True), "starts_at": ((str,), True), "ends_at": ((str,), True), "note": ((str,), True),
+}
+
+
+def _check_json_types(body: dict[str, Any]) -> None:
+    """A 400 for a field of the wrong JSON type, as the OpenAPI document states them (no numbers as text)."""
+    for field, (types, nullable) in _JSON_TYPES.items():
+        if field not in body or (body[field] is None and nullable):
+            continue
+        value = body[field]
+        if isinstance(value, bool) or not isinstance(value, types):
+            kind = "a number" if float in types else "text"
+            raise ApiError(400, "invalid_parameter", f"{field} must be {kind}.", field)
+        if isinstance(value, str) and field in ("starts_at", "ends_at") and not _MOMENT.match(value):
+            raise ApiError(400, "invalid_parameter", f"{field} must be an ISO 8601 date or date-time.", field)
 
 
 @blueprint.get("/<rule_id>")
@@ -121,14 +149,17 @@ _NEW_RULE = {"type": "object", "required": ["kind", "target_type", "target_id"],
              "the list's score range; exclude: never shown."},
     "target_type": {"type": "string", "enum": list(TARGET_TYPES),
                     "description": "A category covers every category below it."},
-    "target_id": {"type": "string", "maxLength": MAX_TARGET_LENGTH,
-                  "description": "A product id, a category id or a brand name."},
-    "weight": {"type": "number", "minimum": 0, "description": f"Defaults: {DEFAULT_WEIGHTS}. For pins, the order "
-               "among pins (higher first)."},
-    "starts_at": {"type": "string", "description": "ISO 8601 date or date-time (UTC when no zone); optional."},
-    "ends_at": {"type": "string", "description": "After starts_at; optional."},
-    "note": {"type": "string", "maxLength": MAX_NOTE_LENGTH},
-}}
+    "target_id": {"type": "string", "minLength": 1, "maxLength": MAX_TARGET_LENGTH, "pattern": NOT_BLANK,
+                  "description": "A product id, a category id or a brand name (not blank)."},
+    "weight": {"type": "number", "minimum": 0, "maximum": MAX_WEIGHT, "nullable": True,
+               "description": f"Defaults: {DEFAULT_WEIGHTS}. For pins, the order among pins (higher first)."},
+    "starts_at": {"type": "string", "nullable": True, "pattern": MOMENT_PATTERN,
+                  "description": "ISO 8601 date or date-time (UTC when no zone), a real calendar day; optional."},
+    "ends_at": {"type": "string", "nullable": True, "pattern": MOMENT_PATTERN,
+                "description": "After starts_at (a 400 otherwise); optional."},
+    "note": {"type": "string", "nullable": True, "maxLength": MAX_NOTE_LENGTH},
+}, "additionalProperties": False,
+    "example": {"kind": "boost", "target_type": "category", "target_id": "kitchen", "weight": 0.5}}
 _RULE_ID = {"name": "rule_id", "in": "path", "required": True, "description": "The rule's id.",
             "schema": {"type": "string", "maxLength": 100}}
 _MERCHANDISER = [{"bearerToken": []}, {"sessionCookie": []}]
@@ -159,7 +190,8 @@ OPENAPI_PATHS: dict[str, dict[str, Any]] = {
         "patch": {"operationId": "switchRule", "summary": "Switches a rule on or off ({\"active\": bool}).",
                   "tags": ["merchandising"], "security": _MERCHANDISER, "parameters": [_RULE_ID],
                   "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                      "type": "object", "required": ["active"], "properties": {"active": {"type": "boolean"}}}}}},
+                      "type": "object", "required": ["active"], "properties": {"active": {"type": "boolean"}},
+                      "additionalProperties": False}}}},
                   "responses": {"200": _ok("The rule.", _RULE), "400": _error("BadRequest"),
                                 "404": _error("NotFound"), **_ERRORS}},
         "delete": {"operationId": "deleteRule", "summary": "Deletes a rule.", "tags": ["merchandising"],

@@ -13,12 +13,13 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from graph.cart import Cart
+from graph.cart import Cart, checkout_tx
 from graph.catalog import DEFAULT_SORT, SORTS, Catalog
 from graph.db import GraphUnavailable
 from graph.events import Event, Feedback, InvalidEvent, parse_event
+from graph.idempotency import KeyReused
 from models.serving import DEFAULT_STRATEGY
-from webapp import display, online_metrics, recommender
+from webapp import display, idempotency, online_metrics, recommender
 from webapp.forms import ConfirmForm, FeedbackForm, QuantityForm
 from webapp.neo4j_ext import graph
 from webapp.security import safe_next
@@ -259,18 +260,44 @@ def checkout():
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400, "The form was incomplete; please try again.")
-        order = carts.checkout(current_user.id)
-        if order is None:
-            flash("Your cart is empty, so there is nothing to check out.", "info")
-            return redirect(url_for("shop.cart"), 303)
-        recommender.forget(current_user.id)
-        flash("Thank you! Your order is placed.", "success")
-        return redirect(url_for("shop.order", order_id=order["id"]), 303)
+        return _place_order()
     summary = carts.summary(current_user.id)
     if not summary["lines"]:
         flash("Your cart is empty. Find something you like first!", "info")
         return redirect(url_for("shop.cart"))
     return render_template("shop/checkout.html", cart=summary, confirm_form=form)
+
+
+def _place_order():
+    """Checks the cart out once: a double-click, a retry or an ``Idempotency-Key`` sent again shows the order
+    already placed rather than placing another."""
+    user_id = current_user.id
+    try:
+        key = idempotency.requested_key()
+    except idempotency.InvalidKey as error:
+        abort(400, str(error))
+    form = {name: value for name, value in request.form.items() if name != "csrf_token"}
+    try:
+        outcome = idempotency.write_once(f"checkout:{user_id}", key, form, lambda tx: _checkout_answer(tx, user_id),
+                                          safe_to_repeat=True)
+    except KeyReused:
+        abort(409, "This Idempotency-Key was used for another request.")
+    answer = outcome.body
+    if answer["placed"] and not outcome.replayed:
+        recommender.forget(user_id)
+        flash("Thank you! Your order is placed.", "success")
+    elif answer["order_id"]:
+        flash("Your order is already placed.", "info")
+    else:
+        flash("Your cart is empty, so there is nothing to check out.", "info")
+        return redirect(url_for("shop.cart"), 303)
+    return redirect(url_for("shop.order", order_id=answer["order_id"]), 303)
+
+
+def _checkout_answer(tx, user_id: str) -> tuple[int, dict[str, Any]]:
+    done = checkout_tx(tx, user_id)
+    order_id = done.order["id"] if done.order else done.recent_order
+    return 303, {"placed": done.order is not None, "order_id": order_id}
 
 
 @blueprint.get("/orders/<order_id>")

@@ -12,10 +12,21 @@ from graph.db import Graph
 from graph.settings import Neo4jSettings, home
 
 
+#: Keys that were ever published as defaults (docker-compose.yml once had them): anyone could sign a session.
+PUBLIC_KEYS = {"change-me-too", "change-me-shopgraph", "change-me", "secret", "dev"}
+MIN_KEY_LENGTH = 16
+
+
 def _secret_key() -> str:
-    """One key shared by every worker and kept across restarts, so sessions survive both."""
+    """One key shared by every worker and kept across restarts, so sessions survive both: SHOPGRAPH_SECRET_KEY,
+    or one generated at the first start and kept in .shopgraph/secret_key (like the Neo4j password)."""
     if os.environ.get("SHOPGRAPH_SECRET_KEY"):
-        return os.environ["SHOPGRAPH_SECRET_KEY"]
+        key = os.environ["SHOPGRAPH_SECRET_KEY"]
+        if key in PUBLIC_KEYS or len(key) < MIN_KEY_LENGTH:
+            raise click.ClickException(
+                f"SHOPGRAPH_SECRET_KEY is a public or short value: anyone could sign a session cookie with it. Use "
+                f"at least {MIN_KEY_LENGTH} random characters, or unset it and a key is generated in .shopgraph/.")
+        return key
     path = home() / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,6 +52,7 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("accesslog", os.environ.get("SHOPGRAPH_ACCESS_LOG"))
             self.cfg.set("timeout", 60)
             self.cfg.set("post_worker_init", _warm_up)
+            self.cfg.set("worker_exit", _flush_metrics)
 
         def load(self):
             return create_app()
@@ -55,6 +67,14 @@ def _warm_up(worker) -> None:
         worker.wsgi.extensions["recommender"].get().warm_up()
     except Exception as error:  # Neo4j still starting, no artefact yet: the first requests load it instead
         worker.log.warning("warm-up skipped: %s", error)
+
+
+def _flush_metrics(server, worker) -> None:
+    """A worker leaving (SIGTERM, a restart, max requests): the recommendation lists and clicks it has queued are
+    written first. (The process's atexit does the same for servers started without this hook.)"""
+    metrics = getattr(worker, "wsgi", None) and worker.wsgi.extensions.get("online_metrics")
+    if metrics is not None and not metrics.close(timeout=float(worker.cfg.graceful_timeout or 10)):
+        worker.log.warning("exiting with recommendation lists/clicks unwritten")
 
 
 @click.command("serve")
@@ -95,5 +115,9 @@ def demo(host: str, port: int, dataset: str) -> None:
 
 
 def register(main: click.Group) -> None:
+    from webapp.cli.metrics import metrics
+
     main.add_command(serve)
     main.add_command(demo)
+    # The retention job of what serving logs; registered with the serving commands, whose writer runs it too.
+    main.add_command(metrics)
