@@ -4,11 +4,15 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from neo4j.exceptions import ConnectionAcquisitionTimeoutError, TransientError
 from werkzeug.exceptions import HTTPException
 
 from graph.db import GraphUnavailable
 
 log = logging.getLogger(__name__)
+
+#: Seconds a client is asked to wait after a 503 before trying again.
+RETRY_AFTER_SECONDS = 5
 
 
 class ApiError(Exception):
@@ -57,14 +61,18 @@ def register_error_handlers(app: Flask) -> None:
         headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
         return (*answer, headers)
 
-    for unavailable in GraphUnavailable:
+    # Unreachable, and also busy: a deadlock, a lock wait or a pool with no free connection that the driver's
+    # own retries did not get past is a moment's trouble, not a bug, so the client is told when to come back.
+    for unavailable in (*GraphUnavailable, TransientError, ConnectionAcquisitionTimeoutError):
         @app.errorhandler(unavailable)
         def graph_down(error: Exception):
-            log.warning("Neo4j unreachable: %s", error)
-            message = "The shop's database is unreachable; please try again shortly."
+            log.warning("Neo4j unavailable: %s", error)
+            message = "The shop's database is unreachable or busy; please try again shortly."
             if _wants_json():
-                return json_error(503, "graph_unavailable", message)
-            return _page(503, "Service unavailable", message)
+                answer = json_error(503, "graph_unavailable", message)
+            else:
+                answer = _page(503, "Service unavailable", message)
+            return (*answer, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

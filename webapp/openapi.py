@@ -279,9 +279,11 @@ _RESPONSES = {
                                     "unauthorized, invalid_token)."),
     "Forbidden": _error_response("The caller may not do this (another shopper's data, a role too low)."),
     "NotFound": _error_response("An unknown product, category or user; error.field names which."),
-    "Unavailable": _error_response("The graph database is unreachable (code graph_unavailable), or did not confirm "
-                                   "a write without an Idempotency-Key (code outcome_unknown: it may or may not be "
-                                   "recorded)."),
+    "Unavailable": {**_error_response("The graph database is unreachable or busy (code graph_unavailable), or did "
+                                      "not confirm a write without an Idempotency-Key (code outcome_unknown: it may "
+                                      "or may not be recorded)."),
+                    "headers": {"Retry-After": {"description": "Seconds to wait before trying again.",
+                                                "schema": {"type": "integer", "minimum": 0}}}},
     "KeyReused": _error_response("The Idempotency-Key was used before with a different body (code "
                                  "idempotency_key_reused)."),
     "TooManyRequests": {**_error_response("Too many requests from this client (code too_many_requests); retry after "

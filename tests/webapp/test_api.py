@@ -337,8 +337,25 @@ def test_the_api_is_a_json_503_when_neo4j_is_down(shop, client_without_neo4j):
         response = client.get(path)
         assert response.status_code == 503
         assert _error(response)["code"] == "graph_unavailable"
+        assert int(response.headers["Retry-After"]) > 0
     response = client.get("/api/v1/recommendations", headers=bearer("sg_abc_def"))
     assert response.status_code == 503
+
+
+def test_a_busy_database_is_a_503_to_retry_not_a_500(shop, app, client, monkeypatch):
+    from neo4j.exceptions import TransientError
+
+    def deadlocked(*args, **kwargs):
+        raise TransientError("Neo.TransientError.Transaction.DeadlockDetected: retries exhausted")
+
+    for read in ("read", "read_one", "read_value", "read_rows", "read_with"):
+        monkeypatch.setattr(app.extensions["neo4j"], read, deadlocked)
+    response = client.get("/api/v1/products")
+
+    assert response.status_code == 503 and _error(response)["code"] == "graph_unavailable"
+    assert int(response.headers["Retry-After"]) > 0
+    page = client.get("/products/22423")
+    assert page.status_code == 503 and "Traceback" not in page.get_data(as_text=True)
 
 
 def test_unknown_api_paths_and_methods_are_json(client, shop):
