@@ -245,7 +245,7 @@ def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: b
 
 def summarise(rows: list[dict[str, Any]], metric: str = "ndcg@10") -> dict[str, Any]:
     """The best ShopGraph strategy against the best peer on ``metric``; with served rows, also the shop's
-    default strategy as served against that peer (the figure a shopper gets, judged against ``GOALS``)."""
+    default strategy as served against that peer (the figure a shopper gets)."""
     from models.serving import DEFAULT_STRATEGY
 
     ours = max((r for r in rows if r["family"] == "shopgraph"), key=lambda r: r["metrics"][metric])

@@ -61,12 +61,8 @@ class HybridRecommender(Recommender):
         choices made after ranking on (the diversity cap)."""
         users = self._tuning_users(split)
         seen = split.train.binary
-        cold = np.diff(seen.indptr)[users] < int(self.params["cold_start_threshold"])
-        total = np.zeros((len(users), seen.shape[1]), dtype=np.float32)
-        for name, model in validation_generators.items():
-            weight = np.where(cold, self.cold_weights.get(name, 0.0), self.weights.get(name, 0.0))
-            if name in self.generators and weight.any():
-                total += weight.astype(np.float32)[:, None] * normalised_scores(model, users, seen, mask_seen=False)
+        tuned = {name: model for name, model in validation_generators.items() if name in self.generators}
+        total = self._blend(tuned, users, seen)
         rows = seen[users].tocoo()
         total[rows.row, rows.col] = -np.inf
         return total, _relevance(users, split.test, seen.shape[1])
@@ -91,16 +87,18 @@ class HybridRecommender(Recommender):
             self.cold_weights = {n: 1.0 if n in ("trending", "content") else 0.0 for n in cold_names}
 
     def score(self, user_indices):
-        users = np.atleast_1d(np.asarray(user_indices, dtype=np.int64))
-        history = np.diff(self.seen.indptr)[users]
-        cold = history < int(self.params["cold_start_threshold"])
-        total = np.zeros((len(users), self.n_products), dtype=np.float32)
-        for name, model in self.generators.items():
+        return self._blend(self.generators, np.atleast_1d(np.asarray(user_indices, dtype=np.int64)), self.seen)
+
+    def _blend(self, generators: dict[str, Recommender], users: np.ndarray, seen: sp.csr_matrix) -> np.ndarray:
+        """The weighted sum of ``generators``' scaled scores for ``users``, cold weights for short histories."""
+        cold = np.diff(seen.indptr)[users] < int(self.params["cold_start_threshold"])
+        total = np.zeros((len(users), seen.shape[1]), dtype=np.float32)
+        for name, model in generators.items():
             warm_w, cold_w = self.weights.get(name, 0.0), self.cold_weights.get(name, 0.0)
             if warm_w == 0.0 and cold_w == 0.0:
                 continue
             weight = np.where(cold, cold_w, warm_w).astype(np.float32)[:, None]
-            total += weight * normalised_scores(model, users, self.seen, mask_seen=False)
+            total += weight * normalised_scores(model, users, seen, mask_seen=False)
         return total
 
     # -- persistence -------------------------------------------------------------------------

@@ -109,8 +109,7 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
         # Kept after the run (the scratch data is not), for a look at what a command printed.
         logs = logs or home() / f"evaluate-{tables.dataset}" / "commands"
         # One scratch instance per dataset, so that both protocols may run at once.
-        scratch_server = bench_neo4j(f"evaluate-{tables.dataset}")
-        with (nullcontext(neo4j) if neo4j is not None else scratch_server) as settings:
+        with (nullcontext(neo4j) if neo4j is not None else bench_neo4j(f"evaluate-{tables.dataset}")) as settings:
             env = child_environment(settings, scratch_dir / "artifacts")
             started = time.perf_counter()
             say("served: loading the training part into a scratch Neo4j")

@@ -1,5 +1,5 @@
-"""Lists made ahead of time: every shopper's hybrid ranking, stored on their node so that serving them is
-one small read (``RecommendationService.recommend_for``).
+"""Lists made ahead of time: every shopper's ranking by the default strategy, stored on their node so that
+serving them is one small read (``RecommendationService.recommend_for``).
 
 ``shopgraph train`` stores them after publishing a version; ``shopgraph recommend --all-users --store``
 refreshes them (run it nightly, so they stay younger than ``models.serving.STORED_MAX_AGE``). A stored list

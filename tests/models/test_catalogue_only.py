@@ -11,9 +11,8 @@ from click.testing import CliRunner
 
 import loaders
 from models.artefacts import read_metadata
-from models.data import interactions_from_graph
 from models.serving import RecommendationService
-from models.training import MODELS, NothingToLearn, train_catalogue
+from models.training import MODELS
 from webapp.cli import main
 
 #: A products-only catalogue in the Walmart sample's format: text, categories, brands, tags and aggregate ratings
@@ -191,18 +190,3 @@ def test_train_refuses_models_that_need_interactions_only(catalogue):
     assert result.exit_code == 1
     assert "interactions and there are none yet" in result.stderr
     assert "content" in result.stderr and "Traceback" not in result.output
-
-
-def test_an_empty_graph_still_fails_clearly(graph, neo4j_settings, monkeypatch, tmp_path):
-    monkeypatch.setenv("NEO4J_URI", neo4j_settings.uri)
-    monkeypatch.setenv("NEO4J_USER", neo4j_settings.user)
-    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.password)
-    monkeypatch.setenv("SHOPGRAPH_ARTIFACTS", str(tmp_path))
-
-    result = run("train")
-
-    assert result.exit_code == 1
-    assert "no products" in result.stderr and "load a dataset first" in result.stderr
-    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
-    with pytest.raises(NothingToLearn, match="no products"):
-        train_catalogue(interactions_from_graph(graph), progress=False, root=tmp_path)

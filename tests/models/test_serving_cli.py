@@ -164,6 +164,9 @@ def test_train_says_when_there_is_nothing_to_learn(graph, neo4j_settings, monkey
     assert result.exit_code == 1
     assert "load a dataset first" in result.stderr
     assert "Traceback" not in result.output
+    # an empty graph has no catalogue either, so not even the content model trains, and no version is written
+    assert "no products" in result.stderr
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
 
 
 def test_train_refuses_an_unknown_model(tiny_shop):

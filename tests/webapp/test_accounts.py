@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from tests.webapp.shop import ADA, BOB, csrf_token, sign_in
+from tests.webapp.shop import ADA, csrf_token, sign_in
 
 GOOD_PASSWORD = "Correct-horse-42"
 

@@ -17,7 +17,9 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from graph.catalog import DEFAULT_SORT, SORTS, Catalog
 from graph.events import Event, Feedback, InvalidEvent, parse_event, record_many_tx, record_tx
 from models.serving import DEFAULT_STRATEGY, STRATEGIES, UnknownShopper, UnknownStrategy
-from webapp import api_args, idempotency, online_metrics, openapi, recommender
+from webapp import idempotency, online_metrics, openapi, recommender
+# Arguments are read strictly, as the OpenAPI document states them.
+from webapp.api_args import bad, check_id_value, choice_arg, id_arg, int_arg, text_arg
 from webapp.display import display_name
 from webapp.errors import ApiError
 from webapp.neo4j_ext import graph
@@ -45,11 +47,6 @@ def health():
 @blueprint.get("/openapi.json")
 def openapi_document():
     return jsonify(openapi.document(current_app))
-
-
-# -- arguments (read strictly, as the OpenAPI document states them: webapp.api_args) --------------------
-_bad = api_args.bad
-int_arg, choice_arg = api_args.int_arg, api_args.choice_arg
 
 
 #: Stands in for a product id while url_for builds the shape of a response's product urls.
@@ -109,7 +106,7 @@ def products():
     page = int_arg("page", 1, 1, MAX_PAGE)
     per_page = int_arg("per_page", 24, 1, MAX_PER_PAGE)
     sort = choice_arg("sort", DEFAULT_SORT, SORTS)
-    category = api_args.id_arg("category")
+    category = id_arg("category")
     catalog = Catalog(graph())
     if category is not None:
         if catalog.category(category) is None:
@@ -119,9 +116,6 @@ def products():
         listing = catalog.listing(sort, page, per_page)
     urls = product_urls()
     return jsonify(_page_json(listing, [_product_json(p, urls) for p in listing.items]))
-
-
-check_id_arg = api_args.check_id_value
 
 
 def _existing_product(product_id: str) -> dict[str, Any]:
@@ -156,7 +150,7 @@ def _related(kind: str, product_id: str):
 
 @blueprint.get("/search")
 def search():
-    text = api_args.text_arg("q", MAX_QUERY_LENGTH)
+    text = text_arg("q", MAX_QUERY_LENGTH)
     page = int_arg("page", 1, 1, MAX_PAGE)
     per_page = int_arg("per_page", 24, 1, MAX_PER_PAGE)
     results = Catalog(graph()).search(text, page, per_page)
@@ -171,7 +165,7 @@ def recommendations():
     caller = require_api_caller()
     k = int_arg("k", 10, 1, MAX_K)
     strategy = choice_arg("strategy", DEFAULT_STRATEGY, STRATEGIES)
-    user_id = _subject(caller, api_args.id_arg("user_id"))
+    user_id = _subject(caller, id_arg("user_id"))
     metrics = online_metrics.metrics()
     # A caller who names no strategy gets the shopper's variant while an A/B test runs.
     assignment = None if "strategy" in request.args else metrics.assignment(user_id)
@@ -187,7 +181,7 @@ def recommendations():
     except UnknownShopper:
         raise ApiError(404, "not_found", f"There is no user {user_id!r}.", "user_id") from None
     except UnknownStrategy:
-        raise _bad("strategy", f"strategy must be one of {', '.join(STRATEGIES)}") from None
+        raise bad("strategy", f"strategy must be one of {', '.join(STRATEGIES)}") from None
     list_id = metrics.served([item.product_id for item in items], strategy, user_id, "api", assignment)
     return jsonify({"user_id": user_id, "strategy": strategy, "k": k, "list_id": list_id,
                     "variant": assignment.variant if assignment else None,
@@ -200,9 +194,9 @@ def recommendation_click(list_id: str):
     caller = require_api_caller()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise _bad("body", "Send a JSON object: {\"product_id\": \"...\"}.")
+        raise bad("body", "Send a JSON object: {\"product_id\": \"...\"}.")
     _only_fields(body, ("product_id",), "")
-    product_id = check_id_arg(body.get("product_id"), "product_id")
+    product_id = check_id_value(body.get("product_id"), "product_id")
     if not online_metrics.LIST_ID.match(list_id):
         raise ApiError(404, "not_found", f"There is no recommendation list {list_id!r}.", "list_id")
     _existing_product(product_id)
@@ -234,7 +228,7 @@ def events():
     caller = require_api_caller()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise _bad("body", "Send a JSON object: an event, or {\"events\": [...]} with an API token.")
+        raise bad("body", "Send a JSON object: an event, or {\"events\": [...]} with an API token.")
     work, shoppers = _batch_work(caller, body) if "events" in body else _event_work(caller, body)
     outcome = idempotency.api_write_once(f"events:{caller.token_id or caller.user_id}", body, work)
     if not outcome.replayed:
@@ -261,30 +255,30 @@ def _event_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work,
 def _only_fields(item: dict[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
     unknown = sorted(set(item) - set(allowed))
     if unknown:
-        raise _bad(f"{prefix}{unknown[0]}", f"Unknown field {unknown[0]!r}; send only {', '.join(allowed)}.")
+        raise bad(f"{prefix}{unknown[0]}", f"Unknown field {unknown[0]!r}; send only {', '.join(allowed)}.")
 
 
 def _checked_event(caller: Caller, item: Any, prefix: str) -> tuple[str, Event]:
     if not isinstance(item, dict):
-        raise _bad(prefix.rstrip(".") or "body", "An event is a JSON object with product_id and type.")
+        raise bad(prefix.rstrip(".") or "body", "An event is a JSON object with product_id and type.")
     _only_fields(item, EVENT_FIELDS, prefix)
     value = item.get("value")
     # JSON numbers only: the shop's forms send text, but the document promises an integer.
     if item.get("type") in _VALUE_TYPES and value is not None and (type(value) is not int):
-        raise _bad(f"{prefix}value", "value must be a whole number")
+        raise bad(f"{prefix}value", "value must be a whole number")
     try:
         event = parse_event(item.get("type"), item.get("product_id"), value, prefix)
     except InvalidEvent as error:
-        raise _bad(error.field, error.message) from None
+        raise bad(error.field, error.message) from None
     user_id = item.get("user_id")
     if caller.is_token:
         if user_id is None:
             # A token acts for no shopper, so it may not record an event that names none.
             raise ApiError(403, "forbidden", "With an API token each event names its user_id.",
                            f"{prefix}user_id")
-        return check_id_arg(user_id, f"{prefix}user_id"), event
+        return check_id_value(user_id, f"{prefix}user_id"), event
     if user_id is not None:
-        check_id_arg(user_id, f"{prefix}user_id")
+        check_id_value(user_id, f"{prefix}user_id")
     if user_id not in (None, caller.user_id):
         raise ApiError(403, "forbidden", "You can only record your own feedback.", f"{prefix}user_id")
     return caller.user_id, event
@@ -312,9 +306,9 @@ def _batch_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work,
     _only_fields(body, BATCH_FIELDS, "")
     items = body["events"]
     if not isinstance(items, list) or not items:
-        raise _bad("events", "events must be a non-empty list of events")
+        raise bad("events", "events must be a non-empty list of events")
     if len(items) > MAX_BATCH:
-        raise _bad("events", f"Send at most {MAX_BATCH} events per batch")
+        raise bad("events", f"Send at most {MAX_BATCH} events per batch")
     checked = [_checked_event(caller, item, f"events[{i}].") for i, item in enumerate(items)]
     fields: dict[str, str] = {}
     for i, (user_id, event) in enumerate(checked):
