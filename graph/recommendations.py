@@ -93,12 +93,16 @@ class StoredList:
 @dataclass(frozen=True)
 class ShopperState:
     """What serving reads first: the shopper's ``activity`` fingerprint (see cypher/shopper_state.cypher),
-    their stored list if any, and which watched products they must not be shown."""
+    their stored list if any, what they did since it was stored (``fresh``, newest first, only when the list was
+    made for another activity), which watched products they must not be shown and, when there is something
+    fresh, every product they must not be shown (``excluded``)."""
 
     user_id: str
     activity: str
     stored: StoredList | None = None
     leave_out: frozenset[str] = frozenset()
+    fresh: tuple[Interaction, ...] = ()
+    excluded: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=64)
@@ -149,18 +153,20 @@ class RecommendationRepository:
             mf=tuple(mf) if mf else None,
         )
 
-    def state(self, user_id: str, watch: Sequence[str] = ()) -> ShopperState | None:
-        """The shopper's activity fingerprint, stored list and which of ``watch`` to leave out; None for an
-        unknown shopper. One small read: the whole of serving when a stored list still holds."""
-        rows = self._rows(queries.query("shopper_state"), userId=user_id, watch=list(watch))
+    def state(self, user_id: str, watch: Sequence[str] = (), fresh_limit: int = 0) -> ShopperState | None:
+        """The shopper's activity fingerprint, stored list, up to ``fresh_limit`` interactions since it was
+        stored, which of ``watch`` to leave out and (with something fresh) every product to leave out; None for
+        an unknown shopper. One small read: the whole of serving when a stored list still holds."""
+        rows = self._rows(queries.query("shopper_state"), userId=user_id, watch=list(watch), freshLimit=fresh_limit)
         if not rows:
             return None
-        user, activity, ids, scores, because, made_for, version, made_at, leave_out = rows[0]
+        user, activity, ids, scores, because, made_for, version, made_at, fresh, excluded, leave_out = rows[0]
         stored = None
         if ids is not None and scores is not None and because is not None and len(ids) == len(scores) == len(because):
             stored = StoredList(tuple(ids), tuple(float(s) for s in scores), tuple(because), made_for, version,
                                 float(made_at) if made_at is not None else None)
-        return ShopperState(user, activity, stored, frozenset(leave_out))
+        return ShopperState(user, activity, stored, frozenset(leave_out),
+                            tuple(Interaction(*values) for values in fresh), frozenset(excluded))
 
     def store_lists(self, rows: list[dict[str, Any]]) -> int:
         """Writes stored lists (rows of cypher/store_recommendations.cypher) in one transaction."""

@@ -19,8 +19,9 @@ Every item carries ``because``: the evidence that put it there, strongest first 
 from __future__ import annotations
 
 import json
+import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Set
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ import numpy as np
 from graph.recommendations import Candidate, RecommendationRepository, ShopperHistory, ShopperState
 from models import rules
 from models.diversity import cap_setting, serving_cap
+from models.fresh_feedback import FRESH_LIMIT, FRESH_SOURCES, fold, foldable, fresh_seeds
 from models.serving_artefacts import ArtefactWatch
 from models.serving_blend import (CandidatePool, ProductVectors, Seeds, add_source_rows, add_vector_scores, blend,
                                   choose_seeds, newest_seeds, rescale_like_training, taken_products, taste_vector)
@@ -136,6 +138,8 @@ class RecommendationService:
         self._categories = SharedValue(self.repository.product_categories, 10 * shared_ttl)
         self._vectors = SharedValue(self._load_vectors, version_check_seconds)
         self._loaded_vectors: ProductVectors | None = None
+        self.served: Counter[str] = Counter()
+        self._served_lock = threading.Lock()
 
     # -- the public interface ------------------------------------------------------------------
     def recommend(self, user_id: str | None, k: int = 10, strategy: str = DEFAULT_STRATEGY) -> list[Recommendation]:
@@ -162,23 +166,25 @@ class RecommendationService:
         """
         _check(k, strategy)
         rules_version = getattr(self.merchandiser_rules, "version", None)
-        state = self.repository.state(user_id, sorted(self._watched_products()))
+        state = self.repository.state(user_id, sorted(self._watched_products()), fresh_limit=FRESH_LIMIT + 1)
         if state is None:
             raise UnknownShopper(user_id)
         # The rules' version is part of the key, so a rule changed in another worker reaches cached lists too.
         key = (state.user_id, strategy, k, rules_version)
         cached = self._cache.get(key, state.activity)
         if cached is not None:
+            self._served("cached")
             return list(cached)
         ranked = self._stored_ranking(state, strategy, k)
         if ranked is not None:
-            items = self._finish_for_shopper(state.user_id, ranked, set(state.leave_out), k)
+            items = self._finish_for_shopper(state.user_id, ranked, set(state.leave_out | state.excluded), k)
         else:
             history = self.repository.history(user_id, self.limits.history)
             if history is None:
                 raise UnknownShopper(user_id)
             ranked, excluded = self._rank_for_shopper(history, strategy, k)
             items = self._finish_for_shopper(history.user_id, ranked, excluded, k)
+            self._served("live")
         self._cache.put(key, state.activity, items)
         return items
 
@@ -281,15 +287,45 @@ class RecommendationService:
         return rules.diversify(items, cap=cap) if cap else items
 
     def _stored_ranking(self, state: ShopperState, strategy: str, k: int) -> list[rules.Ranked] | None:
-        """The shopper's stored list as a ranking, while it is what the live path would build: made for their
-        current activity, with the model version now published, at most ``stored_max_age`` old, long enough."""
+        """The shopper's stored list as a ranking while it holds -- the default strategy, made with the model
+        version now published, at most ``stored_max_age`` old, long enough -- and they did nothing since it was
+        made; with what they did since folded in, when that can be folded (``models.fresh_feedback``); else None."""
         stored = state.stored
-        if (strategy != STORED_STRATEGY or stored is None or stored.made_for != state.activity
+        if (strategy != STORED_STRATEGY or stored is None
                 or (stored.version or None) != self._model_version() or len(stored.product_ids) < k
                 or stored.made_at is None or time.time() - stored.made_at > self.stored_max_age):
             return None
-        return [rules.Ranked(pid, score, json.loads(because), self._category(pid))
-                for pid, score, because in zip(stored.product_ids, stored.scores, stored.because)]
+        if stored.made_for != state.activity and not foldable(state.fresh):
+            return None
+        ranked = [rules.Ranked(pid, score, json.loads(because), self._category(pid))
+                  for pid, score, because in zip(stored.product_ids, stored.scores, stored.because)]
+        if stored.made_for == state.activity:
+            self._served("stored")
+            return ranked
+        self._served("folded")
+        return self._fold(state, ranked)
+
+    def _fold(self, state: ShopperState, stored: list[rules.Ranked]) -> list[rules.Ranked]:
+        """The stored ranking with what the shopper did since folded in: one walk from the fresh products."""
+        limits = self.limits
+        seeds = fresh_seeds(state.fresh)
+        rows = [] if not seeds else self.repository.candidates(
+            FRESH_SOURCES, seeds=seeds, liveSeeds=seeds[:limits.live_seeds], perSeed=limits.per_seed,
+            limit=limits.per_source, basketsPerSeed=limits.baskets_per_seed, maxBasket=limits.max_basket)
+        pool = CandidatePool()
+        add_source_rows(pool, rows)
+        ranked = fold(stored, pool, state.excluded, limits.reasons)
+        for item in ranked:
+            if item.category is None:
+                item.category = self._category(item.product_id)
+        if len(ranked) < len(stored):
+            ranked += self._backfill(ranked, set(state.excluded))
+        return ranked
+
+    def _served(self, path: str) -> None:
+        """Counts the lists served by each path (stored, folded, cached, live): what the bench and /metrics show."""
+        with self._served_lock:
+            self.served[path] += 1
 
     def _watched_products(self) -> Set[str]:
         """Products merchandiser rules may add to a list that its ranking did not propose (pins)."""
