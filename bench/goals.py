@@ -10,6 +10,8 @@ from models.serving import DEFAULT_STRATEGY
 P99_MS_AT_8 = 50.0
 THROUGHPUT_SHARE_AT_32 = 0.5
 P99_GROWTH_AT_8X = 2.0
+EVENT_P99_MS_AT_8 = 30.0
+PAIRS_SHARE_AT_8 = 0.35
 RELATIONSHIPS_PER_SECOND = 50_000
 MEMORY_RUN_SECONDS = 600
 
@@ -62,6 +64,8 @@ def evaluate(results: dict) -> list[dict]:
     goals.append(_goal("Recommendations p99 at 8 clients with 8x the data", f"<= {P99_GROWTH_AT_8X:.0f}x the 1x p99",
                        measured, met))
 
+    goals += live_goals(results)
+
     rate = (results.get("ingestion") or {}).get("relationships_per_second")
     full = full_online_retail(results.get("config", {}))
     measured = f"{rate:,.0f} relationships/s" if rate is not None else "not measured"
@@ -105,6 +109,51 @@ def evaluate(results: dict) -> list[dict]:
     return goals
 
 
+def live_phase(scale: dict | None, name: str, clients: int) -> dict | None:
+    """The live or mixed phase of a scale at a client count, when it answered."""
+    for row in ((scale or {}).get("serving") or {}).get("live") or []:
+        if row["phase"] == name and row["clients"] == clients and (row.get("recommendations") or {}).get("latency_ms"):
+            return row
+    return None
+
+
+def _p99(summary: dict | None) -> float | None:
+    return ((summary or {}).get("latency_ms") or {}).get("p99")
+
+
+def live_goals(results: dict) -> list[dict]:
+    """The shoppers who act: their next list, the event itself, pairs per second, and growth with the data."""
+    base = live_phase(at_scale(results, 1), "live", 8)
+    mixed = live_phase(at_scale(results, 1), "mixed", 8)
+    big = live_phase(at_scale(results, 8), "live", 8)
+    goals = []
+    for title, row in (("Recommendations right after the shopper's event (live phase): p99 at 8 clients", base),
+                       ("Lists after an event, in the mixed phase (a fifth act, the rest read): p99 at 8 clients",
+                        mixed)):
+        p99 = _p99(row["recommendations"]) if row else None
+        goals.append(_goal(title, f"<= {P99_MS_AT_8:.0f} ms", f"{p99:.1f} ms" if p99 is not None else "not measured",
+                           p99 <= P99_MS_AT_8 if p99 is not None else None))
+    event = _p99(base["event"]) if base else None
+    goals.append(_goal("The event write (`POST /api/v1/events`, live phase): p99 at 8 clients",
+                       f"<= {EVENT_P99_MS_AT_8:.0f} ms", f"{event:.1f} ms" if event is not None else "not measured",
+                       event <= EVENT_P99_MS_AT_8 if event is not None else None))
+    share = base.get("pairs_to_health") if base else None
+    goals.append(_goal("Pairs (event + list) per second at 8 clients, as a share of health's requests per second",
+                       f">= {PAIRS_SHARE_AT_8:.2f}",
+                       f"{share:.2f} ({base['pairs_per_second']:.0f} pairs/s)" if share is not None else "not measured",
+                       share >= PAIRS_SHARE_AT_8 if share is not None else None))
+    if base and big:
+        growth = _p99(big["recommendations"]) / _p99(base["recommendations"]) if _p99(base["recommendations"]) else None
+        measured = (f"{_p99(big['recommendations']):.1f} ms vs {_p99(base['recommendations']):.1f} ms ({growth:.2f}x)"
+                    if growth is not None else "not measured")
+        met = growth <= P99_GROWTH_AT_8X if growth is not None else None
+    else:
+        measured, met = "not measured (needs scales 1 and 8)", None
+    goals.append(_goal("Lists right after an event with 8x the data: p99 at 8 clients",
+                       f"<= {P99_GROWTH_AT_8X:.0f}x the 1x p99", measured, met))
+    return goals
+
+
 def full_online_retail(config: dict) -> bool:
     """The ingestion goal is about the whole Online Retail file from the shared data folder."""
     return config.get("dataset") == "online-retail" and not config.get("path")
@@ -118,6 +167,10 @@ def load_totals(results: dict) -> tuple[int, int]:
         for row in serving.get("phases", []):
             requests += row.get("requests", 0)
             failures += row.get("failures", 0)
+        for row in serving.get("live") or []:
+            for part in ("recommendations", "event", "reads"):
+                requests += (row.get(part) or {}).get("requests", 0)
+                failures += (row.get(part) or {}).get("failures", 0)
         soak = serving.get("soak")
         if soak:
             requests += soak["total"].get("requests", 0)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from graph.db import Graph
 from models.serving import DEFAULT_STRATEGY, RecommendationService
+from models.stored_lists import store_lists
 
 
 def measure_live_builds(graph: Graph, artefacts: Path, user_ids: list[str], count: int = 300) -> dict:
@@ -34,3 +35,9 @@ def measure_live_builds(graph: Graph, artefacts: Path, user_ids: list[str], coun
                        for name, q in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))} if timings else None,
         "mean_ms": round(sum(timings) / len(timings), 2) if timings else None,
     }
+
+
+def restore_lists(graph: Graph, artefacts: Path, user_ids: list[str]) -> None:
+    """Stores these shoppers' lists again (as ``shopgraph recommend --users FILE --store`` would), so that what
+    they did in one scale's live phases does not carry over into the next scale's."""
+    store_lists(RecommendationService(graph, artefacts_dir=artefacts, cache_size=0), user_ids)

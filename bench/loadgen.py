@@ -12,6 +12,11 @@ The spec::
                   "headers": {"Authorization": "Bearer ..."}, "offset": 0}],
      "clients": 8, "warmup": 3.0, "duration": 20.0, "max_requests": 100000, "seed": 0}
 
+A target with ``"act"`` is a shopper who acts, then reads: its paths are that shopper's recommendations,
+and before each one the client posts the event ``act`` names for them (``{"path": "/api/v1/events",
+"bodies": [...]}``, one body per path, in the same order). The event's latency counts under
+``<endpoint> event``, the list's under ``<endpoint>``, and ``pairs`` says how many of both were answered.
+
 Each client is a closed loop (a new request as soon as the last one answers). A request picks a
 target by weight, then that target's next path: paths are walked in order from the target's
 ``offset``, and the answer's ``next_offsets`` say where each walk stopped, so the next phase can
@@ -95,15 +100,18 @@ def run_phase(spec: dict) -> dict:
     positions = [int(target.get("offset", 0)) for target in targets]
     rng = random.Random(int(spec.get("seed", 0)))
     tallies = {target["endpoint"]: Tally() for target in targets}
-    window = {"measuring": False, "count": 0, "answered": 0}
+    window = {"measuring": False, "count": 0, "answered": 0, "pairs": 0}
 
-    def next_request() -> tuple[dict, str]:
+    for target in targets:
+        if target.get("act"):
+            tallies[event_name(target)] = Tally()
+
+    def next_request() -> tuple[dict, int]:
         # One greenlet runs at a time, so this shared cursor needs no lock.
         which = rng.choices(range(len(targets)), weights)[0] if len(targets) > 1 else 0
-        paths = targets[which]["paths"]
-        path = paths[positions[which] % len(paths)]
+        position = positions[which] % len(targets[which]["paths"])
         positions[which] += 1
-        return targets[which], path
+        return targets[which], position
 
     class Client(FastHttpUser):
         host = spec["host"]
@@ -113,9 +121,19 @@ def run_phase(spec: dict) -> dict:
 
         @task
         def visit(self) -> None:
-            target, path = next_request()
-            self.client.get(path, name=target["endpoint"], headers=target.get("headers") or {},
-                            context={"path": path})
+            target, position = next_request()
+            path = target["paths"][position]
+            headers = target.get("headers") or {}
+            act = target.get("act")
+            if act:
+                with self.client.post(act["path"], name=event_name(target), json=act["bodies"][position],
+                                      headers=headers, context={"path": act["path"]}, catch_response=True) as answer:
+                    if answer.status_code >= 300:
+                        answer.failure(f"HTTP {answer.status_code}")
+                        return
+            answer = self.client.get(path, name=target["endpoint"], headers=headers, context={"path": path})
+            if act and window["measuring"] and 200 <= (answer.status_code or 0) < 300:
+                window["pairs"] += 1
 
     def on_request(name, response_time, exception, context=None, response=None, **_):
         window["answered"] += 1
@@ -170,7 +188,13 @@ def run_phase(spec: dict) -> dict:
     total = summary(everything.latencies, everything.failures + sum(crashed.values()), everything.errors,
                     seconds, sum(len(t.paths) for t in tallies.values()))
     next_offsets = {target["endpoint"]: position for target, position in zip(targets, positions)}
-    return {"clients": clients, "total": total, "endpoints": endpoints, "next_offsets": next_offsets}
+    pairs = {"pairs": window["pairs"], "pairs_per_second": round(window["pairs"] / seconds, 2) if seconds > 0 else 0.0}
+    return {"clients": clients, "total": total, "endpoints": endpoints, "next_offsets": next_offsets, **pairs}
+
+
+def event_name(target: dict) -> str:
+    """The name an acting target's events are counted under."""
+    return f"{target['endpoint']} event"
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ from bench.memory import MemorySampler
 from bench.report import DEFAULT_FOLDER
 from bench.scratch import BenchError, bench_neo4j, child_environment
 from bench.shop import ShopServer, create_token
-from bench.workloads import ENDPOINTS, asked_shoppers, build, shoppers
+from bench.workloads import ENDPOINTS, acting_shoppers, asked_shoppers, build, shoppers
 from graph.db import Graph
 from graph.settings import Neo4jSettings
 from loaders.tables import Tables
@@ -54,6 +54,8 @@ class BenchConfig:
     # With the phases before it, the soak makes the 1x shop's loaded run about ten minutes long.
     soak: float = 380.0
     soak_clients: int = 8
+    # Client counts of the live phases (shoppers who act, then read); the mixed phase runs at the most of them.
+    live_clients: tuple[int, ...] = (1, 8)
     # Loads into the emptied graph of the running server, after the first; their median is the ingestion
     # figure judged (``bench.ingestion.median_load``).
     running_loads: int = 3
@@ -224,6 +226,11 @@ def _serve(context: _Context, tables: Tables, token: str, scale: int, endpoints:
                     measured["soak"] = serving.soak(shop.url, {name: workloads[name] for name in endpoints},
                                                     config.soak_clients, config.soak, timing, cursor, memory,
                                                     context.say)
+                health = {p["clients"]: p["rps"] for p in measured["phases"] if p["endpoint"] == "health"}
+                measured["live"] = serving.live(shop.url, workloads, config.live_clients, timing, cursor, health,
+                                                memory, context.say, label=f"  {scale}x ")
+            # The next scale's shoppers who act start from their stored lists again, as after a nightly store.
+            live_build.restore_lists(context.graph, context.artefacts, acting_shoppers(tables, config.seed))
             measured["shoppers_asked"] = len(workloads["recommendations"].paths)
             # Other work on the machine moves every figure; this says how much there was.
             measured["load_average_after"] = machine.load_average()

@@ -147,6 +147,38 @@ def soak(url: str, workloads: dict[str, Workload], clients: int, seconds: float,
     return {"clients": clients, "seconds": seconds, "mix": mix, **result}
 
 
+def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timing: Timing, cursor: dict[str, int],
+         health_rps: dict[int, float], memory: MemorySampler | None = None, say: Say = print,
+         label: str = "") -> list[dict]:
+    """The shoppers who act: a **live** phase per client count (every client likes a product for a shopper, then
+    reads that shopper's list: never a list stored as it is) and a **mixed** phase at the most clients (four
+    reads of other shoppers' lists to every act-then-read).
+
+    Each row has the list's and the event's latencies, pairs (event + list) per second and, as the yardstick,
+    that rate over health's requests per second at the same client count (``health_rps``).
+    """
+    acting = workloads["live"]
+    phases = []
+    plan = [("live", level, [acting]) for level in clients]
+    plan.append(("mixed", max(clients), [workloads["recommendations"].weighted(4), acting.weighted(1)]))
+    for name, level, targets in plan:
+        if memory:
+            memory.mark(f"{name}@{level}")
+        result = run_phase(url, targets, level, timing, cursor)
+        endpoints = result["endpoints"]
+        health = health_rps.get(level)
+        row = {"phase": name, "clients": level, "recommendations": endpoints.get("live"),
+               "event": endpoints.get("live event"), "reads": endpoints.get("recommendations"),
+               "pairs": result.get("pairs", 0), "pairs_per_second": result.get("pairs_per_second", 0.0),
+               "pairs_to_health": round(result.get("pairs_per_second", 0.0) / health, 3) if health else None}
+        phases.append(row)
+        say(f"{label}{name:>15} at {level:>2} clients: list after the event {describe(row['recommendations'] or {})}; "
+            f"event {describe(row['event'] or {})}; {row['pairs_per_second']:.0f} pairs/s")
+    if memory:
+        memory.mark("idle")
+    return phases
+
+
 def throughput_ratio(phases: list[dict]) -> dict[str, float | None]:
     """Recommendations requests/s over health requests/s, per client count (the figure to quote)."""
     rps = {(p["endpoint"], p["clients"]): p["rps"] for p in phases}

@@ -22,7 +22,7 @@ def _alive(pid: int) -> bool:
 def test_a_short_bench_on_a_tiny_shop_reports_every_figure_without_errors(graph, neo4j_settings, tmp_path):
     source = write_invoices(tmp_path / "online_retail.csv")
     config = BenchConfig(dataset="online-retail", path=source, scales=(1, 2), clients=(1, 2),
-                         warmup=0.5, duration=1.5, soak=2.0, soak_clients=2)
+                         warmup=0.5, duration=1.5, soak=2.0, soak_clients=2, live_clients=(1, 2))
 
     results = run(config, folder=tmp_path / "report", neo4j=neo4j_settings, say=lambda message: None)
     written = report.write(results, tmp_path / "report", json_file=tmp_path / "bench.json")
@@ -48,8 +48,9 @@ def test_a_short_bench_on_a_tiny_shop_reports_every_figure_without_errors(graph,
     base, doubled = saved["scales"]
     assert (base["scale"], doubled["scale"]) == (1, 2)
     assert doubled["shoppers"] == 2 * base["shoppers"] == 16
-    # every scale asks for the same original shoppers, so the figures differ by the data alone
-    assert base["serving"]["shoppers_asked"] == doubled["serving"]["shoppers_asked"] == 8
+    # every scale asks for the same original shoppers, so the figures differ by the data alone; one of the
+    # eight is set apart to act in the live phases
+    assert base["serving"]["shoppers_asked"] == doubled["serving"]["shoppers_asked"] == 7
     assert doubled["ingestion"]["relationships_in_graph"] > base["ingestion"]["relationships_in_graph"]
 
     phases = {(p["endpoint"], p["clients"]): p for p in base["serving"]["phases"]}
@@ -65,11 +66,24 @@ def test_a_short_bench_on_a_tiny_shop_reports_every_figure_without_errors(graph,
             assert phase["latency_ms"]["p50"] <= phase["latency_ms"]["p99"]
         assert set(scale["serving"]["ratio"]) == {"1", "2"}
     assert base["serving"]["soak"]["total"]["failures"] == 0
+    for scale in saved["scales"]:
+        acted = {(row["phase"], row["clients"]): row for row in scale["serving"]["live"]}
+        assert set(acted) == {("live", 1), ("live", 2), ("mixed", 2)}
+        for (name, clients), row in acted.items():
+            label = f"{name} at {clients} clients, {scale['scale']}x"
+            assert row["pairs"] > 0 and row["pairs_to_health"] > 0, label
+            for part in ("recommendations", "event"):
+                assert row[part]["requests"] > 0 and row[part]["failures"] == 0, f"{label}, {part}: {row[part]}"
+        assert acted[("mixed", 2)]["reads"]["requests"] > 0
     assert phases[("recommendations", 2)]["distinct_paths"] > 1, "many different shoppers are asked for"
 
     assert {goal["goal"] for goal in saved["goals"]} and all("measured" in goal for goal in saved["goals"])
     markdown = written["markdown"].read_text()
     assert "## Goals" in markdown and "cores" in markdown and "## Growth" in markdown
+    assert "### Shoppers who act" in markdown
+    judged = {goal["goal"]: goal for goal in saved["goals"]}
+    assert judged["The event write (`POST /api/v1/events`, live phase): p99 at 8 clients"]["met"] is None, \
+        "8 clients were not measured here, so nothing is judged"
     for plot in ("latency", "throughput", "growth", "memory", "training"):
         assert written[plot].stat().st_size > 0
 
