@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export SHOPGRAPH_DATA_DIR ?= $(abspath ../shared/data)
 
-.PHONY: install demo test bench system-packages clean
+.PHONY: install demo test bench lock system-packages clean
 
 install: system-packages $(BIN)/shopgraph
 	$(BIN)/shopgraph neo4j fetch
@@ -20,11 +20,21 @@ system-packages:
 	  else echo "missing:$$missing -- run: sudo apt-get install -y$$missing"; exit 1; fi; \
 	fi
 
-$(BIN)/shopgraph: pyproject.toml
+# Every package at the version and hashes requirements.lock names, then the project itself on top (editable).
+$(BIN)/shopgraph: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[train,dev]"
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check
 	touch $@
+
+# After changing a dependency in pyproject.toml: pin it and everything below it again, for Python 3.11 on Linux.
+# Needs only uv (a dev dependency), so it also works while the venv still lacks what the new pyproject names.
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -q "$$(grep -o 'uv==[0-9.]*' pyproject.toml)"; }
+	$(BIN)/uv pip compile pyproject.toml --extra train --extra dev --python-version 3.11 --generate-hashes \
+	  --custom-compile-command "make lock" --quiet -o requirements.lock
 
 demo: install
 	$(BIN)/shopgraph demo

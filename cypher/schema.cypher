@@ -37,6 +37,21 @@ OPTIONS { indexConfig: { `vector.dimensions`: 64, `vector.similarity_function`: 
 CREATE VECTOR INDEX user_embedding IF NOT EXISTS
 FOR (u:User) ON (u.embedding)
 OPTIONS { indexConfig: { `vector.dimensions`: 64, `vector.similarity_function`: 'cosine' } };
+
+// A model version's vectors are written beside the live version's (models/publish.py): in slot 1 (embedding, mf,
+// the indexes above) or slot 2 (embedding2, mf2, these), whichever the live version does not use.
+CREATE VECTOR INDEX product_embedding_2 IF NOT EXISTS
+FOR (p:Product) ON (p.embedding2)
+OPTIONS { indexConfig: { `vector.dimensions`: 64, `vector.similarity_function`: 'cosine' } };
+
+CREATE VECTOR INDEX user_embedding_2 IF NOT EXISTS
+FOR (u:User) ON (u.embedding2)
+OPTIONS { indexConfig: { `vector.dimensions`: 64, `vector.similarity_function`: 'cosine' } };
+
+// The live model version is the newest published one; every serving read of trained edges or vectors looks it
+// up through this index. One training at a time publishes, holding the PublishLock node.
+CREATE INDEX model_version_published IF NOT EXISTS FOR (v:ModelVersion) ON (v.publishedAt);
+CREATE CONSTRAINT publish_lock_id IF NOT EXISTS FOR (l:PublishLock) REQUIRE l.id IS UNIQUE;
 // Visitors' lists are counted per day, surface and strategy (record_list_tallies); a click finds its tally by id.
 CREATE CONSTRAINT list_tally_id IF NOT EXISTS FOR (t:ListTally) REQUIRE t.id IS UNIQUE;
 CREATE INDEX list_tally_day IF NOT EXISTS FOR (t:ListTally) ON (t.day);

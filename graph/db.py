@@ -5,6 +5,10 @@ queries in READ sessions) so that a Neo4j cluster can route them to replicas; wr
 transactions, batched as ``UNWIND $rows`` for bulk loads. Every transaction function consumes its result
 inside the transaction and is safe for the driver to retry. Statements are named files in ``cypher/`` or,
 for the ``shopgraph cypher`` command, inline text; values always travel as parameters.
+
+Every transaction names its timeout (``graph.timeouts``): a ``Graph`` does batch work (loaders, training, the
+``shopgraph`` commands: no limit unless ``SHOPGRAPH_BATCH_TIMEOUT`` sets one) unless it is given another, as
+the web app gives its own the request timeout.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
-from graph import queries
+from graph import queries, timeouts
 from graph.settings import Neo4jSettings
 
 #: Raised (by the driver) when no server answers; the web app maps it to HTTP 503.
@@ -54,10 +58,15 @@ def _records(result: neo4j.Result) -> list[dict[str, Any]]:
 
 
 class Graph:
-    """A thread-safe handle on the shop's graph database."""
+    """A thread-safe handle on the shop's graph database.
 
-    def __init__(self, settings: Neo4jSettings | None = None, **driver_options: Any) -> None:
+    ``timeout``: seconds each of its transactions may take, 0 for no limit (default: the batch timeout).
+    """
+
+    def __init__(self, settings: Neo4jSettings | None = None, timeout: float | None = None,
+                 **driver_options: Any) -> None:
         self.settings = settings or Neo4jSettings.from_env()
+        self.timeout = timeouts.batch_timeout() if timeout is None else timeout
         options = {
             "connection_acquisition_timeout": 10.0,
             "max_connection_pool_size": 50,
@@ -80,17 +89,25 @@ class Graph:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _timed(self, work: Callable[[neo4j.ManagedTransaction], Any],
+               timeout: float | None = None) -> Callable[[neo4j.ManagedTransaction], Any]:
+        """The transaction function with its timeout: ``timeout`` if given, else this handle's."""
+        return neo4j.unit_of_work(timeout=self.timeout if timeout is None else timeout)(work)
+
+    def _query(self, text: str) -> neo4j.Query:
+        """An auto-commit statement with this handle's timeout."""
+        return neo4j.Query(text, timeout=self.timeout)
+
     # -- reads ------------------------------------------------------------------------------
     def read(self, name_or_text: str, timeout: float | None = None, **params: Any) -> list[dict[str, Any]]:
-        """Rows of a read query, as dicts, from a read transaction."""
+        """Rows of a read query, as dicts, from a read transaction (``timeout`` overrides the handle's)."""
         statement = _statement(name_or_text)
 
-        @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             return _records(tx.run(statement, params))
 
         with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-            return session.execute_read(work)
+            return session.execute_read(self._timed(work, timeout))
 
     def read_one(self, name_or_text: str, **params: Any) -> dict[str, Any] | None:
         rows = self.read(name_or_text, **params)
@@ -109,12 +126,12 @@ class Graph:
         which is what a shopper waiting on a page wants. Tuples skip the driver's conversion to dicts.
         """
         with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-            return [tuple(record) for record in session.run(statement, params)]
+            return [tuple(record) for record in session.run(self._query(statement), params)]
 
     def read_with(self, work: Callable[[neo4j.ManagedTransaction], Any]) -> Any:
         """Several reads in one read transaction (e.g. a page that needs a consistent view)."""
         with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-            return session.execute_read(work)
+            return session.execute_read(self._timed(work))
 
     # -- writes -----------------------------------------------------------------------------
     def write(self, name_or_text: str, **params: Any) -> list[dict[str, Any]]:
@@ -125,11 +142,11 @@ class Graph:
             return _records(tx.run(statement, params))
 
         with self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+            return session.execute_write(self._timed(work))
 
     def write_with(self, work: Callable[[neo4j.ManagedTransaction], Any]) -> Any:
         with self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+            return session.execute_write(self._timed(work))
 
     def write_batches(
         self,
@@ -152,7 +169,7 @@ class Graph:
 
         def write(batch: list[dict[str, Any]]) -> int:
             with self.driver.session(database=self.database) as session:
-                session.execute_write(lambda tx: tx.run(statement, rows=batch, **params).consume())
+                session.execute_write(self._timed(lambda tx: tx.run(statement, rows=batch, **params).consume()))
             return len(batch)
 
         writers = max(1, writers)
@@ -174,14 +191,14 @@ class Graph:
     def run_autocommit(self, text: str, **params: Any) -> None:
         """Statements that must not run in a managed transaction (schema, CALL IN TRANSACTIONS)."""
         with self.driver.session(database=self.database) as session:
-            session.run(text, params).consume()
+            session.run(self._query(text), params).consume()
 
     # -- administration ---------------------------------------------------------------------
     def apply_schema(self) -> None:
         """Create every constraint and index in ``cypher/schema.cypher`` (each ``IF NOT EXISTS``)."""
         for statement in queries.statements("schema"):
             self.run_autocommit(statement)
-        self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        self.driver.execute_query(self._query("CALL db.awaitIndexes(300)"), database_=self.database)
 
     def wipe(self) -> None:
         """Delete every node and relationship, in batches so large graphs fit in memory.
@@ -193,7 +210,7 @@ class Graph:
         self.run_autocommit("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 50000 ROWS")
 
     def ping(self) -> bool:
-        self.driver.execute_query("RETURN 1", database_=self.database, routing_=RoutingControl.READ)
+        self.driver.execute_query(self._query("RETURN 1"), database_=self.database, routing_=RoutingControl.READ)
         return True
 
     def counts(self, labels: Sequence[str] | None = None) -> dict[str, int]:

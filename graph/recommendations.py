@@ -4,7 +4,7 @@ Every candidate source is a named query in ``cypher/`` with the same shape, so s
 in ONE round trip (``candidates``): they share the parameters ``seeds`` and ``liveSeeds`` (lists of
 ``{id, weight}``), ``perSeed``, ``limit`` and a few of their own, and return the columns
 ``source, productId, score, reason``. ``SOURCES`` says which generator each source feeds (the generator
-names of notes/models-contract.md). Traversals are bounded (top-N per step), so a shopper with a long
+names of ``models.vocabulary``). Traversals are bounded (top-N per step), so a shopper with a long
 history costs about as much as one with a short one.
 """
 from __future__ import annotations

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.settings import PROJECT_ROOT, LocalServer, home
+from graph.timeouts import KEEP_ALIVE_SECONDS, batch_timeout, server_transaction_timeout
 
 POM = PROJECT_ROOT / "graph" / "neo4j-runtime.pom.xml"
 INSTALL_HINT = "run `make install` (as root it installs them from Debian: apt-get install -y openjdk-17-jdk-headless maven)"
@@ -109,6 +110,10 @@ server.memory.heap.initial_size={heap}
 server.memory.heap.max_size={heap}
 server.memory.pagecache.size={pagecache}
 db.tx_log.rotation.retention_policy=1 files
+# Transactions that name no timeout (the Browser, cypher-shell) stop after this; ShopGraph's own name theirs.
+db.transaction.timeout={server_transaction_timeout()}
+# Keep-alives while a query runs let the driver tell a frozen server (silent twice this long) from a slow query.
+server.bolt.connection_keep_alive={KEEP_ALIVE_SECONDS}s
 server.directories.data={folder / "data"}
 server.directories.logs={folder / "logs"}
 server.directories.run={folder / "run"}
@@ -175,7 +180,7 @@ def _admin(java: str, lib: Path, server: LocalServer, *args: str) -> None:
 
 
 def _wait_for_bolt(server: LocalServer, password: str, pid: int, timeout: float) -> None:
-    from neo4j import GraphDatabase
+    from neo4j import GraphDatabase, Query
     from neo4j.exceptions import ServiceUnavailable
 
     deadline = time.monotonic() + timeout
@@ -187,7 +192,8 @@ def _wait_for_bolt(server: LocalServer, password: str, pid: int, timeout: float)
         if _port_open(server.bolt_port):
             try:
                 with GraphDatabase.driver(f"bolt://127.0.0.1:{server.bolt_port}", auth=("neo4j", password)) as driver:
-                    driver.execute_query("RETURN 1", database_="neo4j")
+                    # The first query of a cold server can outlast a short db.transaction.timeout: name our own.
+                    driver.execute_query(Query("RETURN 1", timeout=batch_timeout()), database_="neo4j")
                 return
             except ServiceUnavailable:
                 pass

@@ -39,6 +39,14 @@ def latest_version(root: Path | str | None = None) -> Path | None:
     return max(complete, key=lambda item: item.name, default=None)
 
 
+def version_folder(version: str, root: Path | str | None = None) -> Path | None:
+    """The complete folder of one version, or None when this store does not hold it."""
+    if not version or Path(version).name != version or version.startswith("."):
+        return None
+    folder = store_root(root) / version
+    return folder if (folder / "metadata.json").is_file() else None
+
+
 class VersionWriter:
     """Writes one version: arrays and JSON into a ``.partial`` folder, then ``finish`` publishes it."""
 

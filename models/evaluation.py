@@ -141,12 +141,14 @@ def _tune_peer(name: str, validation: Split, seed: int) -> tuple[dict[str, Any],
 
 def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: bool = True,
              tables=None, served: bool = True, served_strategies: Iterable[str] | None = None,
-             neo4j=None) -> dict[str, Any]:
+             neo4j=None, cap_variants: Iterable[str] | None = None) -> dict[str, Any]:
     """Run the dataset's protocol over every peer and ShopGraph strategy; the DESIGN.md JSON.
 
     With ``served`` the result also has the served rows (``models.served_evaluation``): each strategy as the
     shop serves it, from a scratch Neo4j trained by ``shopgraph train``; the summary then judges the shop's
-    default strategy on its served row. ``neo4j`` names a scratch server for them (default: one of their own).
+    default strategy on its served row. ``neo4j`` names a scratch server for them (default: one of their own);
+    ``cap_variants`` the diversity settings the default strategy is also served under (default all of
+    ``models.served_evaluation.CAP_VARIANTS``).
     """
     from tqdm.auto import tqdm
 
@@ -222,11 +224,12 @@ def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: b
 
     served_facts = None
     if served:
-        from models.served_evaluation import SERVED_STRATEGIES, served_rows, with_in_memory
+        from models.served_evaluation import CAP_VARIANTS, SERVED_STRATEGIES, served_rows, with_in_memory
 
         stage("served")
         found, served_facts = served_rows(tables, interactions, split, protocol.metrics, K,
                                           strategies=served_strategies or SERVED_STRATEGIES,
+                                          cap_variants=CAP_VARIANTS if cap_variants is None else cap_variants,
                                           say=stage if progress else (lambda message: None), neo4j=neo4j)
         rows += with_in_memory(found, rows)
         bar.update()
@@ -308,6 +311,11 @@ def markdown_table(result: dict[str, Any]) -> str:
             lines += ["", f"The shop's default strategy, **{summary['default_strategy']}**, as served: "
                           f"NDCG@10 {summary['default_served_value']:.4f}, "
                           f"**{summary['default_served_ratio']:.2f}x** the best peer."]
+        if result.get("strategy_ranks"):
+            from models.served_evaluation import rank_line
+
+            lines += ["", "Where the strategies asked for with `--strategy` rank:", ""]
+            lines += [f"- {rank_line(rank)}" for rank in result["strategy_ranks"]]
         facts = result.get("served") or {}
         if facts.get("diversity"):
             lines += ["", f"Diversity chosen by training: {json.dumps(facts['diversity'], default=json_default)}."]

@@ -1,8 +1,11 @@
-"""Features of (shopper, candidate product) pairs for the multi ranker, computed from Interactions.
+"""Features of (shopper, candidate product) pairs for the multi ranker.
 
-The names and their meaning are shared with serving (see the models contract); serving computes the
-same columns from graph candidates and scores them with ``models.ranker_inference``. This module is
-light: numpy, scipy and pandas only (no TensorFlow, no scikit-learn).
+``assemble`` is the one definition of the columns: from raw values per row (a product's interest, days since
+its last interaction, price; the shopper's share of products in its category, how many products they took ...)
+it makes the columns the ranker reads, in any order of names. Training gathers those raw values here from
+Interactions (``candidate_features``); serving gathers them from the graph (``models.serving_features``) and
+calls the same function, so a shopper and product give the same row either way (a test checks it). This module
+is light: numpy, scipy and pandas only (no TensorFlow, no scikit-learn).
 
 Generator columns, for g in ``GENERATORS``:
 - ``score_g``: the generator's score divided by its best score for this shopper (so 1.0 is its top
@@ -13,12 +16,14 @@ Product, shopper and pair columns: see ``FEATURES``.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
-GENERATORS = ("popular", "trending", "content", "collaborative", "mf", "embedding")
+from models.vocabulary import GENERATORS
+
 PRODUCT_LEVEL = ("popular", "trending")
 ABSENT_RANK = 1000.0
 #: Days given to a product nobody took yet (for ``recency_days``).
@@ -41,31 +46,69 @@ FEATURES = (
 )
 
 
+def assemble(names: Sequence[str], generators: dict[str, tuple[np.ndarray, np.ndarray]], *, interest: np.ndarray,
+             days_since_last: np.ndarray, price: np.ndarray, category_share: np.ndarray,
+             embedding_cosine: np.ndarray, mf_dot: np.ndarray, bought_before: np.ndarray, repeat_rate: np.ndarray,
+             taken: np.ndarray) -> np.ndarray:
+    """The ranker's feature rows, columns in ``names`` order (a name not in ``FEATURES`` stays 0), from raw
+    values per row:
+
+    - ``generators``: per generator, (score over its best for this shopper, 1-based rank); a generator not
+      given has 0 and ``ABSENT_RANK`` everywhere;
+    - ``interest``: the product's summed interaction weights (``models.data.EVENT_WEIGHTS``, a purchase once per
+      order); ``days_since_last``: from its last interaction to the shop's latest one (NaN: never taken);
+      ``price``: its list price (NaN: unknown);
+    - ``category_share``: the share of the shopper's products in the product's top category;
+      ``embedding_cosine``, ``mf_dot``: the shopper's and the product's vectors compared;
+      ``bought_before``: whether the shopper took the product; ``repeat_rate``: the share of their purchased
+      products bought in more than one order; ``taken``: how many distinct products they took.
+    """
+    rows = len(interest)
+    values: dict[str, np.ndarray] = {}
+    for name in GENERATORS:
+        score, rank = generators.get(name, (np.zeros(rows), np.full(rows, ABSENT_RANK)))
+        values[f"score_{name}"], values[f"rank_{name}"] = score, rank
+    with np.errstate(invalid="ignore"):
+        values["popularity"] = np.log1p(np.maximum(interest, 0.0))
+        values["recency_days"] = np.where(np.isnan(days_since_last), NEVER_DAYS, np.maximum(days_since_last, 0.0))
+        values["price"] = np.nan_to_num(np.log1p(np.clip(price, 0.0, None)), nan=0.0)
+    values["category_affinity"] = category_share
+    values["embedding_cosine"] = embedding_cosine
+    values["mf_dot"] = mf_dot
+    values["user_bought_before"] = np.asarray(bought_before, dtype=np.float32)
+    values["user_repeat_rate"] = repeat_rate
+    values["user_history_size"] = np.log1p(taken)
+    matrix = np.zeros((rows, len(names)), dtype=np.float32)
+    for column, name in enumerate(names):
+        if name in values:
+            matrix[:, column] = values[name]
+    return matrix
+
+
 @dataclass
 class ShopFacts:
-    """Product- and shopper-level columns, computed once per Interactions."""
+    """The raw product- and shopper-level values ``assemble`` reads, computed once per Interactions."""
 
-    popularity: np.ndarray
-    recency_days: np.ndarray
-    price: np.ndarray
+    interest: np.ndarray
+    days_since_last: np.ndarray     # NaN for a product nobody took
+    price: np.ndarray               # NaN when unknown
     category: np.ndarray            # int per product, -1 when it has none
     category_share: sp.csr_matrix   # users x categories: share of each user's products per category
     repeat_rate: np.ndarray
-    history_size: np.ndarray
+    taken: np.ndarray               # distinct products per user
     seen: sp.csr_matrix
 
     @classmethod
     def from_interactions(cls, interactions) -> "ShopFacts":
         n_products = interactions.n_products
-        popularity = np.log1p(np.asarray(interactions.matrix.sum(axis=0)).ravel())
+        interest = np.asarray(interactions.matrix.sum(axis=0)).ravel()
         events = interactions.events
         last = np.full(n_products, np.nan)
         if not events.empty:
             latest = events.groupby("product")["timestamp"].max()
             age = (interactions.reference_time - latest).dt.total_seconds().to_numpy() / 86400.0
             last[latest.index.to_numpy()] = age
-        recency = np.where(np.isnan(last), NEVER_DAYS, last)
-        price = np.nan_to_num(np.log1p(np.clip(interactions.catalog["price"].to_numpy(dtype=float), 0, None)), nan=0.0)
+        price = interactions.catalog["price"].to_numpy(dtype=float)
         names = interactions.catalog["category"].to_numpy()
         labels = {name: i for i, name in enumerate(sorted({n for n in names if n}))}
         category = np.array([labels.get(n, -1) if n else -1 for n in names], dtype=np.int64)
@@ -80,9 +123,9 @@ class ShopFacts:
         bought = np.diff(orders.indptr)
         repeated = np.asarray((orders > 1).sum(axis=1)).ravel()
         repeat_rate = np.where(bought > 0, repeated / np.maximum(bought, 1), 0.0)
-        return cls(popularity.astype(np.float32), recency.astype(np.float32), price.astype(np.float32), category,
-                   share.tocsr().astype(np.float32), repeat_rate.astype(np.float32),
-                   np.log1p(sizes).astype(np.float32), binary)
+        return cls(interest.astype(np.float32), last.astype(np.float32), price.astype(np.float32), category,
+                   share.tocsr().astype(np.float32), repeat_rate.astype(np.float32), sizes.astype(np.float32),
+                   binary)
 
 
 @dataclass
@@ -97,11 +140,33 @@ class CandidateBlock:
         return len(self.users)
 
 
+def _compared(blocks: dict, name: str, row: np.ndarray, product: np.ndarray) -> np.ndarray:
+    """The pairs' mf dot products or embedding cosines, from that generator's score block (0 without it)."""
+    if name not in blocks:
+        return np.zeros(len(row), dtype=np.float32)
+    return np.nan_to_num(blocks[name][0][row, product], neginf=0.0)
+
+
 def _global_ranks(scores: np.ndarray) -> np.ndarray:
     order = np.argsort(-scores, kind="stable")
     ranks = np.empty(len(scores), dtype=np.float32)
     ranks[order] = np.arange(1, len(scores) + 1)
     return np.minimum(ranks, ABSENT_RANK)
+
+
+def pair_features(facts: ShopFacts, user: np.ndarray, product: np.ndarray,
+                  generators: dict[str, tuple[np.ndarray, np.ndarray]], embedding_cosine: np.ndarray,
+                  mf_dot: np.ndarray) -> np.ndarray:
+    """The feature rows of (user, product) pairs from the shop's facts: what training gathers for ``assemble``."""
+    category = facts.category[product]
+    share = np.zeros(len(user), dtype=np.float32)
+    has = category >= 0
+    share[has] = np.asarray(facts.category_share[user[has], category[has]]).ravel()
+    return assemble(FEATURES, generators, interest=facts.interest[product],
+                    days_since_last=facts.days_since_last[product], price=facts.price[product],
+                    category_share=share, embedding_cosine=embedding_cosine, mf_dot=mf_dot,
+                    bought_before=np.asarray(facts.seen[user, product]).ravel() > 0,
+                    repeat_rate=facts.repeat_rate[user], taken=facts.taken[user])
 
 
 def candidate_features(generators: dict, facts: ShopFacts, user_indices, per_generator: int = 100,
@@ -149,39 +214,20 @@ def candidate_features(generators: dict, facts: ShopFacts, user_indices, per_gen
         if filter_seen:
             chosen[seen_rows.row, seen_rows.col] = False
         row, product = np.nonzero(chosen)
-        user = chunk[row]
-        features = np.zeros((len(row), len(FEATURES)), dtype=np.float32)
+        columns = {}
         for name in GENERATORS:
             if name in product_level:
                 scores, global_rank = product_level[name]
-                features[:, column[f"score_{name}"]] = scores[product]
-                features[:, column[f"rank_{name}"]] = global_rank[product]
+                columns[name] = (scores[product], global_rank[product])
             elif name in blocks:
                 block, best = blocks[name]
                 rank = ranks[name][row, product]
-                present = rank < ABSENT_RANK
-                features[:, column[f"score_{name}"]] = np.where(present, block[row, product] / best[row, 0], 0.0)
-                features[:, column[f"rank_{name}"]] = rank
-            else:
-                features[:, column[f"rank_{name}"]] = ABSENT_RANK
-        if "embedding" in blocks:
-            features[:, column["embedding_cosine"]] = np.nan_to_num(blocks["embedding"][0][row, product], neginf=0.0)
-        if "mf" in blocks:
-            features[:, column["mf_dot"]] = np.nan_to_num(blocks["mf"][0][row, product], neginf=0.0)
-        features[:, column["popularity"]] = facts.popularity[product]
-        features[:, column["recency_days"]] = facts.recency_days[product]
-        features[:, column["price"]] = facts.price[product]
-        category = facts.category[product]
-        affinity = np.zeros(len(row), dtype=np.float32)
-        has = category >= 0
-        affinity[has] = np.asarray(facts.category_share[user[has], category[has]]).ravel()
-        features[:, column["category_affinity"]] = affinity
-        features[:, column["user_bought_before"]] = np.asarray(facts.seen[user, product]).ravel() > 0
-        features[:, column["user_repeat_rate"]] = facts.repeat_rate[user]
-        features[:, column["user_history_size"]] = facts.history_size[user]
+                columns[name] = (np.where(rank < ABSENT_RANK, block[row, product] / best[row, 0], 0.0), rank)
+        user = chunk[row]
         parts_users.append(user)
         parts_products.append(product)
-        parts_features.append(features)
+        parts_features.append(pair_features(facts, user, product, columns, _compared(blocks, "embedding", row, product),
+                                            _compared(blocks, "mf", row, product)))
     if not parts_users:
         return CandidateBlock(np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, len(FEATURES)), np.float32))
     return CandidateBlock(np.concatenate(parts_users), np.concatenate(parts_products).astype(np.int64),

@@ -21,14 +21,14 @@ the rules in force from the graph at most every few seconds and applies them.
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.rules import PIN_LIMIT, ActiveRule, Rules
 from models.rules import Ranked
+from models.serving_cache import SharedValue
 
 #: How long the rules read from the graph are used before they are read again, in seconds. A rule created
 #: in this process is seen at once (``refresh``); other processes see it within this time.
@@ -109,49 +109,50 @@ def _pinned(items: list[Ranked], pins: list[ActiveRule], blocked: set[str], pin_
     return chosen
 
 
+@dataclass(frozen=True)
+class _InForce:
+    """The rules in force, read together, with what every served list asks of them."""
+
+    rules: list[ActiveRule]
+    version: str
+    addable: frozenset[str]
+
+    @classmethod
+    def of(cls, rules: list[ActiveRule]) -> "_InForce":
+        pinned = frozenset().union(*(rule.pinned for rule in rules if rule.kind == "pin"))
+        return cls(rules, _version_of(rules), pinned)
+
+
 class GraphMerchandiserRules:
     """The merchandiser rules stored in the graph, applied to every list (``models.rules.MerchandiserRules``).
 
-    Thread-safe. The rules in force are read at most every ``ttl`` seconds; ``refresh()`` forgets them at once
-    (the dashboard and the rules API call it after a change).
+    Thread-safe. The rules in force are read at most every ``ttl`` seconds, by one request while the others
+    keep applying the rules read before (``SharedValue``); ``refresh()`` makes the next use read them again (the
+    dashboard and the rules API call it after a change).
     """
 
     def __init__(self, graph, ttl: float = RULES_TTL, clock: Callable[[], float] = time.monotonic) -> None:
         self.repository = Rules(graph)
-        self.ttl, self._clock = ttl, clock
-        self._rules: list[ActiveRule] = []
-        self._version = _version_of([])
-        self._addable: frozenset[str] = frozenset()
-        self._expires = float("-inf")
-        self._lock = threading.Lock()
+        self.ttl = ttl
+        self._in_force = SharedValue(lambda: _InForce.of(self.repository.active()), ttl, clock)
 
     def current(self) -> list[ActiveRule]:
         """The rules in force now (from the graph, or from a read at most ``ttl`` seconds old)."""
-        with self._lock:
-            if self._clock() >= self._expires:
-                self._rules = self.repository.active()
-                # Every served list asks for these two; they change only with the rules.
-                self._version = _version_of(self._rules)
-                self._addable = frozenset().union(*(rule.pinned for rule in self._rules if rule.kind == "pin"))
-                self._expires = self._clock() + self.ttl
-            return self._rules
+        return self._in_force.get().rules
 
     def refresh(self) -> None:
-        with self._lock:
-            self._expires = float("-inf")
+        self._in_force.reset()
 
     @property
     def version(self) -> str:
         """Changes whenever the rules in force change: for a cache of finished lists to key on, so that
         every process drops its lists within ``ttl`` of a change made elsewhere."""
-        self.current()
-        return self._version
+        return self._in_force.get().version
 
     def addable_products(self) -> frozenset[str]:
         """Products a pin may add to a list whose ranking did not propose them: the service checks these
         against the shopper's exclusions when it serves a list made ahead of time."""
-        self.current()
-        return self._addable
+        return self._in_force.get().addable
 
     def apply(self, user_id: str | None, items: list[Ranked], excluded: set[str]) -> list[Ranked]:
         return apply_rules(items, self.current(), excluded)

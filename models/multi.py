@@ -84,7 +84,7 @@ class MultiRecommender(Recommender):
         block = self.candidates(unique)
         scores = self.ranker.score(block.features, learner=self.params["learner"])
         # Products no generator proposed rank after every candidate, by popularity.
-        out = np.tile(-1e6 + self.facts.popularity, (len(unique), 1)).astype(np.float32)
+        out = np.tile(-1e6 + np.log1p(self.facts.interest), (len(unique), 1)).astype(np.float32)
         out[np.searchsorted(unique, block.users), block.products] = scores
         return out[inverse]
 
@@ -99,8 +99,8 @@ class MultiRecommender(Recommender):
     # -- persistence -------------------------------------------------------------------------
     def _state(self):
         facts = self.facts
-        arrays = {"popularity": facts.popularity, "recency_days": facts.recency_days, "price": facts.price,
-                  "category": facts.category, "repeat_rate": facts.repeat_rate, "history_size": facts.history_size}
+        arrays = {"interest": facts.interest, "days_since_last": facts.days_since_last, "price": facts.price,
+                  "category": facts.category, "repeat_rate": facts.repeat_rate, "taken": facts.taken}
         arrays.update({f"share_{k}": v for k, v in csr_arrays(facts.category_share).items()})
         return arrays
 
@@ -116,9 +116,8 @@ class MultiRecommender(Recommender):
         self.ranker = MultiRanker.load(folder)
         self.generators = {name: Recommender.load(folder / "generators" / name) for name in facts["generators"]}
         self.training_summary = facts.get("training", {})
-        self.facts = ShopFacts(arrays["popularity"], arrays["recency_days"], arrays["price"], arrays["category"],
-                               csr_from_arrays(arrays, "share_"), arrays["repeat_rate"], arrays["history_size"],
-                               self.seen)
+        self.facts = ShopFacts(arrays["interest"], arrays["days_since_last"], arrays["price"], arrays["category"],
+                               csr_from_arrays(arrays, "share_"), arrays["repeat_rate"], arrays["taken"], self.seen)
 
 
 # -- the learners and their export -------------------------------------------------------------

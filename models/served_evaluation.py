@@ -9,6 +9,10 @@ list per strategy. Each list is asked ``SERVED_K`` long and scored as the in-mem
 training products left out (the protocol's filter; the shop may offer a repeat purchase again), the first
 ten against the test part.
 
+A strategy file (``models.strategy_files``) is served like any strategy: ``shopgraph evaluate --strategy NAME``
+adds its row, and ``where_it_ranks`` says where that row stands among the served rows, and among every row of the
+report (the peers and the models in memory too).
+
 The scratch server and the command runner are the bench's: both run the shop the way its users do.
 """
 from __future__ import annotations
@@ -84,15 +88,17 @@ def served_lists(path: Path, interactions: Interactions, split: Split, k: int) -
 
 
 def served_rows(tables: Tables, interactions: Interactions, split: Split, protocol_metrics: Iterable[str],
-                k: int, strategies: Iterable[str] = SERVED_STRATEGIES, logs: Path | None = None,
+                k: int, strategies: Iterable[str] = SERVED_STRATEGIES, cap_variants: Iterable[str] = CAP_VARIANTS,
+                logs: Path | None = None,
                 say: Callable[[str], None] = lambda message: None,
                 neo4j: Neo4jSettings | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """One row per strategy as served (family "served"), in the shape of the in-memory rows; and facts of the
     served shop (the diversity cap training chose, seconds per step).
 
     Starts and stops a scratch Neo4j instance of its own (the local jars: ``shopgraph neo4j fetch``), unless
-    ``neo4j`` names a scratch server to use instead, whose graph it empties. What each command printed goes
-    to ``logs`` (default ``.shopgraph/evaluate-<dataset>/commands/``).
+    ``neo4j`` names a scratch server to use instead, whose graph it empties. ``cap_variants`` are the diversity
+    settings the default strategy is also served under. What each command printed goes to ``logs`` (default
+    ``.shopgraph/evaluate-<dataset>/commands/``).
     """
     from bench.scratch import bench_neo4j, child_environment
     from bench.shop import run_shopgraph
@@ -127,7 +133,7 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
             shoppers = scratch_dir / "shoppers.txt"
             shoppers.write_text("".join(f"{interactions.user_ids[user]}\n" for user in sorted(split.test)))
             runs = [(strategy, None) for strategy in strategies]
-            runs += [(DEFAULT_STRATEGY, cap) for cap in CAP_VARIANTS if DEFAULT_STRATEGY in strategies]
+            runs += [(DEFAULT_STRATEGY, cap) for cap in cap_variants if DEFAULT_STRATEGY in strategies]
             for strategy, cap in runs:
                 name = strategy if cap is None else f"{strategy} [diversity cap {cap}]"
                 started = time.perf_counter()
@@ -162,3 +168,42 @@ def with_in_memory(served: list[dict[str, Any]], in_memory: list[dict[str, Any]]
         if figure:
             row["in_memory"] = {metric: figure, "gap": round(float(np.float64(row["metrics"][metric]) / figure - 1.0), 4)}
     return served
+
+
+def where_it_ranks(result: dict[str, Any], strategy: str, metric: str = "ndcg@10") -> dict[str, Any] | None:
+    """Where ``strategy``'s served row stands in an evaluation ``result``: its figure, its place among the served
+    rows (each strategy under the shop's own settings) and among every row, and its ratio to the best peer. None
+    when the result has no served row for it."""
+    rows = result["models"]
+    own = [row for row in rows if row["family"] == "served" and row["name"] == row.get("strategy", row["name"])]
+    mine = next((row for row in own if row["name"] == strategy), None)
+    if mine is None:
+        return None
+    value = mine["metrics"][metric]
+    peers = [row for row in rows if row["family"] == "peer"]
+    best_peer = max(peers, key=lambda row: row["metrics"][metric]) if peers else None
+    return {
+        "strategy": strategy, "metric": metric, "value": value,
+        "served_rank": 1 + sum(row["metrics"][metric] > value for row in own), "served_rows": len(own),
+        "overall_rank": 1 + sum(row["metrics"][metric] > value for row in rows if row is not mine),
+        "rows": len(rows),
+        "best_peer": best_peer["name"] if best_peer else None,
+        "peer_ratio": round(value / best_peer["metrics"][metric], 4)
+        if best_peer and best_peer["metrics"][metric] else None,
+    }
+
+
+def rank_line(rank: dict[str, Any]) -> str:
+    """``where_it_ranks`` in a sentence, e.g. "comes_back_for as served: NDCG@10 0.0712, 4th of 9 strategies as
+    served, 11th of 24 rows in all, 0.69x ease (the best peer)"."""
+    text = (f"{rank['strategy']} as served: {rank['metric'].upper()} {rank['value']:.4f}, "
+            f"{_ordinal(rank['served_rank'])} of {rank['served_rows']} strategies as served, "
+            f"{_ordinal(rank['overall_rank'])} of {rank['rows']} rows in all")
+    if rank["peer_ratio"] is not None:
+        text += f", {rank['peer_ratio']:.2f}x {rank['best_peer']} (the best peer)"
+    return text
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"

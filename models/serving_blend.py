@@ -1,9 +1,9 @@
 """From a shopper's history and the graph's candidate rows to one ranked list with reasons, in numpy and
 plain Python: seeds, taste vectors, per-generator scores scaled as training scales them, and the blend.
 
-Scaling (notes/models-contract.md): each candidate source's scores are divided by its best, a generator's
-sources are summed and divided by the best again; mf (dot products) and embedding (cosines) are min-max
-scaled over every product the shopper has not taken. A generator's scores are then in [0, 1], and a
+Scaling, as training scales: each candidate source's scores are divided by its best, a generator's sources are
+summed and divided by the best again; mf (dot products) and embedding (cosines) are min-max scaled over every
+product the shopper has not taken. A generator's scores are then in [0, 1], and a
 reason's strength is its share of its generator's score.
 """
 from __future__ import annotations

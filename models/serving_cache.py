@@ -1,5 +1,6 @@
 """The recommendation service's caches: lists per shopper (an ``ExpiringCache``, which the shop's shelves use
-too), and values every shopper shares."""
+too), and values every request shares (a ``SharedValue``, which also holds the rules in force, the running
+experiment and the shop's menu)."""
 from __future__ import annotations
 
 import threading
@@ -56,31 +57,45 @@ class ShopperCache(ExpiringCache):
                 del self._entries[key]
 
 
-class SharedValue:
-    """A value every shopper shares (trending, popular, the product vectors), loaded on first use and
-    reloaded after ``ttl`` seconds by one thread while the others keep using the old one."""
+#: What a SharedValue holds before its first load (None is a value: "no experiment running").
+_UNLOADED = object()
 
-    def __init__(self, load: Callable[[], Any], ttl: float) -> None:
-        self.load, self.ttl = load, ttl
-        self._value: Any = None
-        self._expires = 0.0
+
+class SharedValue:
+    """A value every request shares (trending, popular, the product vectors, the rules in force, the menu),
+    loaded on first use and reloaded after ``ttl`` seconds by one thread while the others keep using the old
+    one: once there is a value, no request waits on another's graph read, however slow the graph is.
+
+    ``reset()`` makes the next use reload. A load already under way when it was called may have read the graph
+    before the change that prompted it, so its value is served but not trusted for ``ttl``.
+    """
+
+    def __init__(self, load: Callable[[], Any], ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.load, self.ttl, self._clock = load, ttl, clock
+        self._value: Any = _UNLOADED
+        self._expires = float("-inf")
+        self._resets = 0
         self._lock = threading.Lock()
 
     def get(self) -> Any:
-        if self._value is not None and self._expires > time.monotonic():
-            return self._value
-        if self._value is not None and not self._lock.acquire(blocking=False):
-            return self._value          # another thread is reloading it
-        if self._value is None:
-            self._lock.acquire()
+        value = self._value
+        if value is not _UNLOADED and self._expires > self._clock():
+            return value
+        if value is not _UNLOADED:
+            if not self._lock.acquire(blocking=False):
+                return value            # another thread is reloading it
+        else:
+            self._lock.acquire()        # nothing to serve yet: wait for the first load
         try:
-            if self._value is None or self._expires <= time.monotonic():
+            if self._value is _UNLOADED or self._expires <= self._clock():
+                resets = self._resets
                 self._value = self.load()
-                self._expires = time.monotonic() + self.ttl
+                self._expires = self._clock() + self.ttl if resets == self._resets else float("-inf")
             return self._value
         finally:
             self._lock.release()
 
     def reset(self) -> None:
         """Reload on next use."""
-        self._expires = 0.0
+        self._resets += 1
+        self._expires = float("-inf")

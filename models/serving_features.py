@@ -1,18 +1,12 @@
 """The multi ranker's features for one shopper's graph candidates, under the names training uses.
 
-Training computes them from in-memory interactions (``models.features``); this module computes the same
-columns at serving time from what the graph returned: each generator's candidate scores, the product facts
-of ``cypher/candidate_facts.cypher``, the shopper's history and the stored vectors. Meanings (see
-notes/models-contract.md and ``models.features``):
-
-- ``score_g`` / ``rank_g``: the generator's score over its best for this shopper and its 1-based rank among
-  its candidates (0 / 1000 when it did not propose the product); ``popular`` and ``trending`` use their
-  shop-wide lists; ``mf`` and ``embedding`` rank every product the shopper has not taken by the dot product
-  of factors / cosine of embeddings and keep the top ``per_generator``.
-- ``popularity`` log1p(interest), ``recency_days`` since the product's last interaction (to the shop's latest
-  activity), ``price`` log1p, ``category_affinity`` share of the shopper's products in the product's top
-  category, ``embedding_cosine``, ``mf_dot``, ``user_bought_before``, ``user_repeat_rate``,
-  ``user_history_size`` log1p(distinct products taken).
+Training gathers its raw values from in-memory interactions (``models.features``); this module gathers the same
+raw values from what the graph returned -- each generator's candidate scores, the product facts of
+``cypher/candidate_facts.cypher``, the shopper's history and the stored vectors -- and both make the columns
+with ``models.features.assemble``, where their meanings are written down. Per generator: ``popular`` and
+``trending`` use their shop-wide lists; ``mf`` and ``embedding`` rank every product the shopper has not taken by
+the dot product of factors / cosine of embeddings and keep the top ``per_generator``; ``content`` and
+``collaborative`` are the graph walks' candidates.
 """
 from __future__ import annotations
 
@@ -23,9 +17,8 @@ from typing import Any
 import numpy as np
 
 from graph.recommendations import DISLIKED, PURCHASED, Candidate, ShopperHistory
+from models.features import ABSENT_RANK, assemble
 
-ABSENT_RANK = 1000.0
-NEVER_DAYS = 3650.0
 PER_GENERATOR = 100
 
 
@@ -76,34 +69,36 @@ def feature_matrix(names: list[str], product_ids: list[str], generator_scores: d
     generators["embedding"], cosines = _vector_generator(getattr(vectors, "embedding", None), user_embedding,
                                                          vectors, seen, per_generator)
     rows = vectors.rows_of(product_ids) if vectors is not None else np.full(len(product_ids), -1)
+    known = rows >= 0
+
+    def per_row(values: list[float]) -> np.ndarray:
+        return np.asarray(values, dtype=np.float64)
+
+    def compared(scores: np.ndarray | None) -> np.ndarray:
+        """The shopper's vector against each product's (0 for a product without one)."""
+        if scores is None:
+            return np.zeros(len(product_ids))
+        return np.where(known, scores[np.where(known, rows, 0)], 0.0)
 
     top_categories = Counter(categories.get(pid, (None, None))[1] for pid in seen)
     distinct = len(seen)
     bought = len(history.bought_once) + history.repeat_products
-    repeat_rate = history.repeat_products / bought if bought else 0.0
-    history_size = math.log1p(max(history.taken_products, distinct))
     purchased = {i.product_id for i in history.of_type(PURCHASED)} | set(history.bought_once)
-
-    matrix = np.zeros((len(product_ids), len(names)), dtype=np.float32)
-    for r, product_id in enumerate(product_ids):
-        fact = facts.get(product_id, {})
-        values: dict[str, float] = {}
-        for generator, ranked in generators.items():
-            score, rank = ranked.get(product_id, (0.0, ABSENT_RANK))
-            values[f"score_{generator}"], values[f"rank_{generator}"] = score, rank
-        values["popularity"] = math.log1p(float(fact.get("interest") or 0.0))
-        last = fact.get("lastActivity")
-        values["recency_days"] = (max((now - last) / 86400.0, 0.0)
-                                  if last is not None and now is not None else NEVER_DAYS)
-        price = fact.get("price")
-        values["price"] = math.log1p(max(float(price), 0.0)) if isinstance(price, (int, float)) else 0.0
-        top = categories.get(product_id, (None, None))[1]
-        values["category_affinity"] = top_categories.get(top, 0) / distinct if top and distinct else 0.0
-        row = rows[r]
-        values["embedding_cosine"] = float(cosines[row]) if cosines is not None and row >= 0 else 0.0
-        values["mf_dot"] = float(mf_scores[row]) if mf_scores is not None and row >= 0 else 0.0
-        values["user_bought_before"] = 1.0 if product_id in purchased or product_id in seen else 0.0
-        values["user_repeat_rate"] = repeat_rate
-        values["user_history_size"] = history_size
-        matrix[r] = [values.get(name, 0.0) for name in names]
-    return matrix
+    tops = [categories.get(pid, (None, None))[1] for pid in product_ids]
+    lasts = [facts.get(pid, {}).get("lastActivity") for pid in product_ids]
+    prices = [facts.get(pid, {}).get("price") for pid in product_ids]
+    n = len(product_ids)
+    return assemble(
+        names,
+        {g: (per_row([ranked.get(pid, (0.0, ABSENT_RANK))[0] for pid in product_ids]),
+             per_row([ranked.get(pid, (0.0, ABSENT_RANK))[1] for pid in product_ids]))
+         for g, ranked in generators.items()},
+        interest=per_row([float(facts.get(pid, {}).get("interest") or 0.0) for pid in product_ids]),
+        days_since_last=per_row([(now - last) / 86400.0 if last is not None and now is not None else math.nan
+                                 for last in lasts]),
+        price=per_row([float(price) if isinstance(price, (int, float)) else math.nan for price in prices]),
+        category_share=per_row([top_categories.get(top, 0) / distinct if top and distinct else 0.0 for top in tops]),
+        embedding_cosine=compared(cosines), mf_dot=compared(mf_scores),
+        bought_before=np.array([pid in purchased or pid in seen for pid in product_ids]),
+        repeat_rate=np.full(n, history.repeat_products / bought if bought else 0.0),
+        taken=np.full(n, float(max(history.taken_products, distinct))))

@@ -7,16 +7,20 @@ from typing import Any
 
 from flask import Flask
 
-from webapp import limits
+from webapp import limits, logs, metrics_endpoint, request_ids
 from webapp.errors import register_error_handlers
 from webapp.extensions import neo4j
+from webapp.timed_graph import TimedGraph
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    # First: Flask gives its logger a handler of its own (without request ids) when it finds none.
+    logs.configure()
     app = Flask(__name__)
     configure(app, config)
     register_extensions(app)
     register_blueprints(app)
+    register_operations(app)
     register_error_handlers(app)
     return app
 
@@ -39,6 +43,8 @@ def configure(app: Flask, config: dict[str, Any] | None) -> None:
 def register_extensions(app: Flask) -> None:
     limits.init_app(app)
     neo4j.init_app(app)
+    # Every query the app sends is timed for /metrics.
+    app.extensions["neo4j"] = TimedGraph(app.extensions["neo4j"])
     for optional in ("webapp.security",):
         try:
             module = __import__(optional, fromlist=["init_app"])
@@ -54,3 +60,9 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint, prefix in registered():
         app.register_blueprint(blueprint, url_prefix=prefix)
+
+
+def register_operations(app: Flask) -> None:
+    """What the people running the shop see: request ids (headers, error bodies, logs) and /metrics."""
+    request_ids.init_app(app)
+    metrics_endpoint.init_app(app)

@@ -4,10 +4,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from neo4j.exceptions import ConnectionAcquisitionTimeoutError, TransientError
+from neo4j.exceptions import ClientError, ConnectionAcquisitionTimeoutError, TransientError
 from werkzeug.exceptions import HTTPException
 
 from graph.db import GraphUnavailable
+from graph.timeouts import timed_out
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +64,17 @@ def register_error_handlers(app: Flask) -> None:
 
     # Unreachable, and also busy: a deadlock, a lock wait or a pool with no free connection that the driver's
     # own retries did not get past is a moment's trouble, not a bug, so the client is told when to come back.
+    def graph_down(error: Exception):
+        log.warning("Neo4j unavailable: %s", error)
+        message = "The shop's database is unreachable or busy; please try again shortly."
+        if _wants_json():
+            answer = json_error(503, "graph_unavailable", message)
+        else:
+            answer = _page(503, "Service unavailable", message)
+        return (*answer, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
     for unavailable in (*GraphUnavailable, TransientError, ConnectionAcquisitionTimeoutError):
-        @app.errorhandler(unavailable)
-        def graph_down(error: Exception):
-            log.warning("Neo4j unavailable: %s", error)
-            message = "The shop's database is unreachable or busy; please try again shortly."
-            if _wants_json():
-                answer = json_error(503, "graph_unavailable", message)
-            else:
-                answer = _page(503, "Service unavailable", message)
-            return (*answer, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+        app.register_error_handler(unavailable, graph_down)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
@@ -80,3 +82,9 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return json_error(500, "internal_error", "Something went wrong on our side.")
         return _page(500, "Something went wrong", "Something went wrong on our side; please try again.")
+
+    # A query Neo4j stopped at its timeout (graph.timeouts) is the database being slow right now: busy, as above.
+    # Every other client error is a bug of ours.
+    @app.errorhandler(ClientError)
+    def client_error(error: ClientError):
+        return graph_down(error) if timed_out(error) else unexpected(error)

@@ -1,11 +1,13 @@
-"""The Neo4j Browser guide: the graph model, a shopper's neighbourhood, and every recommendation query ready to
-run, built from the named queries in ``cypher/`` so that it never drifts from the code.
+"""The Neo4j Browser guide: the graph model, a shopper's neighbourhood, every recommendation query and every
+strategy file ready to run, built from the files in ``cypher/`` so that it never drifts from the code.
 
 A Browser guide is an HTML page of ``<slide>`` elements; ``:play http://127.0.0.1:8000/guide`` in the Browser
 shows them in its sidebar, where a click on a ``<pre class="runnable">`` block puts its text in the editor.
 Each query's parameters come from the ``// Example:`` line of its header (the same call that runs it with
 ``shopgraph cypher``), as ``:param name => value`` lines -- the ``=>`` form keeps whole numbers integers,
-which ``LIMIT`` needs. Example ids that the loaded data lacks are swapped for ones it has.
+which ``LIMIT`` needs. Example ids that the loaded data lacks are swapped for ones it has. A strategy file
+(``models.strategy_files``) gets the parameters the shop would give a sample shopper: ``$userId``, ``$k`` and
+the ``$seeds`` chosen from their history.
 """
 from __future__ import annotations
 
@@ -25,8 +27,10 @@ RECOMMENDATION_QUERIES = ("user_history", *[s for s in SOURCES if s not in ("tre
                           "trending", "popular")
 MERCHANDISING_QUERIES = ("active_rules", "rules", "experiments", "experiment_results",
                          "recommendation_click_through", "top_products", "activity_per_day")
-#: Parameters the Browser computes from the graph instead of taking them from the example (a 64-float vector).
-BROWSER_EXPRESSIONS = {"vector": "head([(u:User) WHERE u.embedding IS NOT NULL | u.embedding])"}
+#: Parameters the Browser computes from the graph instead of taking them from the example (a 64-float vector: a
+#: shopper's embedding, in vector slot 1 or 2, whichever the live model version uses; see cypher/published_model).
+BROWSER_EXPRESSIONS = {"vector": "head([(u:User) WHERE coalesce(u.embedding, u.embedding2) IS NOT NULL | "
+                                 "coalesce(u.embedding, u.embedding2)])"}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -178,9 +182,21 @@ def model_picture():
     return render(MODEL_NODES, edges, focus="Product", title="The ShopGraph model", width=900, height=520, seed=3)
 
 
-def contents(graph) -> dict[str, Any]:
+def strategy_queries(graph, library, user_id: str | None) -> list[Query]:
+    """Each strategy file as a guide query, with the parameters the shop would give ``user_id``."""
+    from models.strategy_parameters import strategy_parameters
+
+    params = strategy_parameters(graph, user_id)
+    return [Query(name, strategy.header, strategy.statement, dict(params), strategy.example)
+            for name, strategy in ((name, library.get(name)) for name in library.names()) if strategy is not None]
+
+
+def contents(graph, library=None) -> dict[str, Any]:
     """Everything the guide template shows: the model, the neighbourhood queries, the recommendation and
-    merchandising queries with their parameters, and the example ids used."""
+    merchandising queries with their parameters, the strategy files (``library``, default the shop's folders)
+    and the problems of those skipped, and the example ids used."""
+    from models.strategy_files import StrategyLibrary
+
     groups = {"neighbourhood": ["shopper_neighbourhood", "product_neighbourhood"],
               "recommendations": list(RECOMMENDATION_QUERIES), "merchandising": list(MERCHANDISING_QUERIES)}
     loaded = {group: [load(name) for name in names] for group, names in groups.items()}
@@ -191,4 +207,7 @@ def contents(graph) -> dict[str, Any]:
     samples = _samples(graph)
     for query in everything:
         _with_known_ids(query, samples, known_products, known_users)
-    return {**loaded, "model_svg": model_picture(), "samples": samples}
+    library = library if library is not None else StrategyLibrary()
+    problems = library.verify(graph)  # first, so that a file Neo4j refuses is not offered to run
+    return {**loaded, "strategies": strategy_queries(graph, library, samples["userId"]), "strategy_problems": problems,
+            "model_svg": model_picture(), "samples": samples}

@@ -5,6 +5,7 @@ from flask import Flask, current_app
 
 from graph.db import Graph
 from graph.settings import Neo4jSettings
+from graph.timeouts import request_timeout
 
 
 class Neo4j:
@@ -12,8 +13,10 @@ class Neo4j:
         settings = app.config.get("NEO4J_SETTINGS") or Neo4jSettings.from_env()
         # The driver connects lazily, so the app starts (and answers 503) while Neo4j is down.
         # A request gives up on a dead server after a few seconds (the driver's default is 30 s of retries),
-        # so the shopper sees the 503 page promptly.
-        app.extensions["neo4j"] = Graph(settings, max_transaction_retry_time=app.config.get("NEO4J_RETRY_SECONDS", 5.0))
+        # and on a query that runs or waits for locks past the request timeout (graph.timeouts), so the shopper
+        # sees the 503 page promptly and the worker is free again.
+        app.extensions["neo4j"] = Graph(settings, timeout=app.config.get("NEO4J_QUERY_TIMEOUT", request_timeout()),
+                                        max_transaction_retry_time=app.config.get("NEO4J_RETRY_SECONDS", 5.0))
 
     @property
     def graph(self) -> Graph:

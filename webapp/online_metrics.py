@@ -20,6 +20,8 @@ batches them into one transaction every ``WRITE_DELAY`` seconds (under test they
   (``ONLINE_METRICS_RETENTION_DAYS``; ``shopgraph metrics prune`` does the same on demand).
 
 Links to recommended products carry ``?rec=<list id>``; the product page records the click (``clicked``).
+Impressions, clicks and rows dropped are also counted for Prometheus at once (``webapp.ops_metrics``), so
+``/metrics`` shows click-through without a graph read.
 """
 from __future__ import annotations
 
@@ -41,6 +43,8 @@ from typing import Any
 from flask import Flask, current_app
 
 from graph.experiments import Experiments, RecommendationLists, assign_variant, tally_id
+from models.serving_cache import SharedValue
+from webapp import ops_metrics
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +125,7 @@ class ListLog:
         except queue.Full:
             # Dropping the new row keeps the writer's view of the queue simple (no race with its get) and loses
             # the same number of rows as dropping the oldest would.
+            ops_metrics.count_dropped("queue_full")
             with self._lock:
                 self.dropped += 1
                 if self.dropped == 1 or self.dropped % 1000 == 0:
@@ -233,6 +238,7 @@ class ListLog:
                 break
             except Exception as error:  # metrics never take the shop down; the log says what was lost
                 if attempt == self.retries or self.synchronous or _driver_closed(error):
+                    ops_metrics.count_dropped("write_failed", len(batch))
                     with self._lock:
                         self.lost += len(batch)
                     log.warning("dropped %d recommendation lists/clicks after %d tries: %s", len(batch),
@@ -280,22 +286,16 @@ class OnlineMetrics:
         self.enabled = enabled
         self.log = ListLog(graph, synchronous=synchronous, **log_options)
         self.experiments = Experiments(graph)
-        self._experiment: dict[str, Any] | None = None
-        self._experiment_expires = float("-inf")
-        self._lock = threading.Lock()
+        # Read by one request at a time while the others keep the experiment read before.
+        self._experiment = SharedValue(self.experiments.active, EXPERIMENT_TTL)
 
     # -- experiments --------------------------------------------------------------------------
     def running_experiment(self) -> dict[str, Any] | None:
-        with self._lock:
-            if time.monotonic() >= self._experiment_expires:
-                self._experiment = self.experiments.active()
-                self._experiment_expires = time.monotonic() + EXPERIMENT_TTL
-            return self._experiment
+        return self._experiment.get()
 
     def forget_experiment(self) -> None:
         """Re-read the running experiment on next use (after the dashboard starts or stops one)."""
-        with self._lock:
-            self._experiment_expires = float("-inf")
+        self._experiment.reset()
 
     def assignment(self, user_id: str | None) -> Assignment | None:
         """The shopper's variant of the running experiment; None for visitors or when none runs."""
@@ -316,6 +316,8 @@ class OnlineMetrics:
         product_ids = list(product_ids)
         if not product_ids or not self.enabled:
             return None
+        # Prometheus's click-through counts what was shown, written to the graph or not.
+        ops_metrics.count_impressions(surface, strategy, len(product_ids))
         now = datetime.now(timezone.utc)
         list_id = uuid.uuid4().hex if user_id is not None else tally_id(now.date(), surface, strategy)
         self.log.add("list", {
@@ -330,6 +332,7 @@ class OnlineMetrics:
         id that names no list or tally is written nowhere."""
         if not self.enabled or not isinstance(list_id, str) or not LIST_ID.match(list_id):
             return False
+        ops_metrics.count_click()
         self.log.add("click", {"listId": list_id, "productId": product_id, "at": datetime.now(timezone.utc),
                                "userId": user_id})
         return True

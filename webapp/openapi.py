@@ -16,6 +16,7 @@ from graph.catalog import SORTS
 from graph.events import EVENT_TYPES, MAX_ID_LENGTH, NOT_BLANK
 from webapp import idempotency
 from models.serving import DEFAULT_STRATEGY, STRATEGIES
+from models.vocabulary import EVIDENCE_KINDS
 
 API_PREFIX = "/api/v1"
 
@@ -68,6 +69,32 @@ _PATHS: dict[str, dict[str, Any]] = {
             "operationId": "health", "summary": "Whether the API and its Neo4j database answer.",
             "tags": ["service"], "security": [],
             "responses": {"200": _ok("Up.", "Health"), "503": _error("Unavailable")},
+        }
+    },
+    "/health/live": {
+        "get": {
+            "operationId": "healthLive",
+            "summary": "Liveness: the process answers requests. Asks nothing of Neo4j or the model, so a database "
+                       "outage never gets a healthy process restarted.",
+            "tags": ["service"], "security": [],
+            "responses": {"200": _ok("Alive.", "Liveness")},
+        }
+    },
+    "/health/ready": {
+        "get": {
+            "operationId": "healthReady",
+            "summary": "Readiness: Neo4j answers and a trained model is loaded, with the model's version. Send "
+                       "shoppers to a server only while it is ready.",
+            "tags": ["service"], "security": [],
+            "responses": {
+                "200": _ok("Ready.", "Readiness"),
+                "503": {"description": "Not ready (code not_ready): neo4j says whether the database answers, model "
+                                       "is null while no trained version is loaded.",
+                        "headers": {"Retry-After": {"description": "Seconds to wait before asking again.",
+                                                    "schema": {"type": "integer", "minimum": 0}}},
+                        "content": {"application/json": {"schema": {
+                            "allOf": [_ref("Error"), _ref("Readiness")]}}}},
+            },
         }
     },
     "/openapi.json": {
@@ -137,8 +164,9 @@ _PATHS: dict[str, dict[str, Any]] = {
                 _query("user_id", "Whose recommendations. A shopper may give only their own id; a merchandiser "
                                   "any (a merchandiser token without it gets a visitor's list).", _ID),
                 _K,
-                _query("strategy", "Which recommender.", {"type": "string", "enum": list(STRATEGIES),
-                                                          "default": DEFAULT_STRATEGY}),
+                _query("strategy", "Which recommender: a built-in strategy, or a strategy file of the shop "
+                                   "(cypher/strategies/NAME.cypher).",
+                       {"type": "string", "enum": list(STRATEGIES), "default": DEFAULT_STRATEGY}),
             ],
             "responses": {"200": _ok("Recommended products, best first.", "Recommendations"),
                           "400": _error("BadRequest"), "401": _error("Unauthorized"), "403": _error("Forbidden"),
@@ -203,6 +231,16 @@ def _event(types: list[str], value: dict[str, Any], value_required: bool = False
 
 _SCHEMAS: dict[str, Any] = {
     "Health": {"type": "object", "properties": {"status": {"type": "string"}, "neo4j": {"type": "string"}}},
+    "Liveness": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string",
+                                                                                      "enum": ["alive"]}}},
+    "Readiness": {"type": "object", "required": ["status", "neo4j", "model"], "properties": {
+        "status": {"type": "string", "enum": ["ready", "not_ready"]},
+        "neo4j": {"type": "string", "enum": ["up", "down"]},
+        "model": {"type": "object", "nullable": True, "description": "The trained version served; null when none.",
+                  "required": ["version"], "properties": {
+                      "version": {"type": "string", "example": "20261201T044933Z"},
+                      "created": {"type": "string", "nullable": True, "description": "When it was trained (UTC)."}}},
+    }},
     "ProductCard": {"type": "object", "required": ["id", "name"], "properties": _PRODUCT_PROPERTIES},
     "Product": {"allOf": [_ref("ProductCard"), {"type": "object", "properties": {
         "description": {"type": "string", "nullable": True},
@@ -223,7 +261,7 @@ _SCHEMAS: dict[str, Any] = {
                 "{\"kind\": \"bought_with\", \"product\": \"22423\"} (the shoppers of 22423 took this too; "
                 "\"rated_with\" when they mostly rated 22423 rather than bought it, as in a shop of ratings) or "
                 "{\"kind\": \"trending\"}.",
-                "properties": {"kind": {"type": "string"}}, "additionalProperties": True},
+                "properties": {"kind": {"type": "string", "enum": list(EVIDENCE_KINDS)}}, "additionalProperties": True},
     "Recommendation": {"type": "object", "properties": {
         "product_id": {"type": "string"}, "score": {"type": "number"},
         "because": {"type": "array", "items": _ref("Because")},
@@ -264,6 +302,8 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
             "field": {"type": "string", "description": "The parameter or body field at fault, e.g. events[2].type."},
+            "request_id": {"type": "string", "description": "The request's id, as in the X-Request-ID response "
+                                                            "header; quote it when reporting a problem."},
         }}}},
 }
 
@@ -314,8 +354,21 @@ def contribute(app: Flask, paths: dict[str, dict[str, Any]]) -> None:
     app.extensions.setdefault("openapi_paths", {}).update(paths)
 
 
+def _with_strategy_files(app: Flask, paths: dict[str, Any]) -> dict[str, Any]:
+    """The paths with the recommendations' strategies those the shop serves now: strategy files come and go
+    without a restart."""
+    holder = app.extensions.get("recommender")
+    if holder is None:
+        return paths
+    operation = deepcopy(paths["/recommendations"])
+    for parameter in operation["get"]["parameters"]:
+        if parameter["name"] == "strategy":
+            parameter["schema"]["enum"] = list(holder.get().strategy_names())
+    return {**paths, "/recommendations": operation}
+
+
 def document(app: Flask) -> dict[str, Any]:
-    paths = {**_PATHS, **app.extensions.get("openapi_paths", {})}
+    paths = _with_strategy_files(app, {**_PATHS, **app.extensions.get("openapi_paths", {})})
     return {
         "openapi": "3.0.3",
         "info": {
@@ -324,7 +377,9 @@ def document(app: Flask) -> dict[str, Any]:
             "description": "The shop's catalogue, search, recommendations with their reasons, and feedback. "
                            "Errors are {\"error\": {\"code\", \"message\", \"field\"}}. Query arguments are "
                            "given once each. Writes (POST /events here, POST /checkout in the shop) take an "
-                           "Idempotency-Key header for safe retries.",
+                           "Idempotency-Key header for safe retries. Every response carries an X-Request-ID header "
+                           "(the request's own when it sent a well-formed one: 1-128 letters, digits, '-', '_', '.' "
+                           "or ':'), and error bodies carry it as error.request_id.",
         },
         "servers": [{"url": API_PREFIX}],
         "paths": _with_common_errors(paths),

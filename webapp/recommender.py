@@ -17,6 +17,8 @@ from graph.catalog import Catalog
 from graph.db import GraphUnavailable
 from models.merch_rules import GraphMerchandiserRules
 from models.serving import DEFAULT_STRATEGY, Recommendation, RecommendationService
+from models.vocabulary import GROUP_EVIDENCE, PLAIN_EVIDENCE, PRODUCT_EVIDENCE
+from webapp import ops_metrics
 from webapp.shelf_cache import TTL, ShelfCache
 
 log = logging.getLogger(__name__)
@@ -35,7 +37,8 @@ class _Holder:
                 if self._service is None:
                     # Merchandiser rules apply to every list the shop serves; offline evaluation runs without them.
                     self._service = RecommendationService(self._graph, artefacts_dir=self._artefacts_dir,
-                                                          merchandiser_rules=GraphMerchandiserRules(self._graph))
+                                                          merchandiser_rules=GraphMerchandiserRules(self._graph),
+                                                          on_served=ops_metrics.count_served)
         return self._service
 
 
@@ -78,47 +81,6 @@ def related_for_page(kind: str, product_id: str, k: int) -> list[Recommendation]
 
 
 # -- reasons in words -------------------------------------------------------------------------
-_PRODUCT_REASONS = {
-    "bought_with": "Bought with {product}",
-    # the same trained neighbours where the seed's shoppers rated it rather than bought it (cypher/bought_with)
-    "rated_with": "Rated highly by the people who rated {product}",
-    "bought_together": "Bought with {product}",
-    "co_purchase": "Bought with {product}",
-    "also_bought": "Shoppers who bought {product} also bought this",
-    "similar_to": "Similar to {product}",
-    "similar": "Similar to {product}",
-    "content": "Similar to {product}",
-    "same_category": "Same category as {product}",
-    "same_brand": "Same brand as {product}",
-    "shared_tag": "Shares a tag with {product}",
-    "same_tag": "Shares a tag with {product}",
-    "liked": "Because you liked {product}",
-    "rated": "Because you rated {product}",
-    "viewed": "Because you looked at {product}",
-    "purchased": "Because you bought {product}",
-    "embedding": "Close to {product} in taste",
-}
-_PLAIN_REASONS = {
-    "trending": "Trending now",
-    "popular": "Popular in the shop",
-    "popularity": "Popular in the shop",
-    "top_rated": "Top rated",
-    "liked_by_similar_shoppers": "Liked by shoppers like you",
-    "matches_your_taste": "Matches your taste",
-    "collaborative": "Shoppers like you chose this",
-    "user_neighbourhood": "Shoppers like you chose this",
-    "similar_users": "Shoppers like you chose this",
-    "mf": "Picked for your taste",
-    "embedding": "Picked for your taste",
-    "content": "Matches what you like",
-    "hybrid": "Picked for you",
-    "multi": "Picked for you",
-    "pinned": "Featured",
-    "boosted": "Featured",
-    "repeat_purchase": "You buy this regularly",
-}
-
-
 def reason_ids(because: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
     """The product ids and category ids a list of evidence mentions."""
     products, categories = set(), set()
@@ -142,21 +104,18 @@ def describe(because: list[dict[str, Any]], product_names: dict[str, str], categ
 
 
 def _phrase(evidence: dict[str, Any], product_names: dict[str, str], category_names: dict[str, str]) -> str:
+    """One piece of evidence in words (``models.vocabulary``)."""
     kind = str(evidence.get("kind") or "")
     product = product_names.get(evidence.get("product") or "")
+    if product and kind in PRODUCT_EVIDENCE:
+        return PRODUCT_EVIDENCE[kind].format(product=product)
     category = evidence.get("category")
-    category = category_names.get(category, category) if isinstance(category, str) else None
-    if product and kind in _PRODUCT_REASONS:
-        return _PRODUCT_REASONS[kind].format(product=product)
-    if category:
-        return f"More in {category}"
-    if evidence.get("brand"):
-        return f"More from {evidence['brand']}"
-    if evidence.get("tag"):
-        return f"Also tagged “{evidence['tag']}”"
-    if kind in _PLAIN_REASONS:
-        return _PLAIN_REASONS[kind]
-    return kind.replace("_", " ").capitalize()
+    if isinstance(category, str):
+        return GROUP_EVIDENCE["same_category"].format(category=category_names.get(category, category))
+    for group in ("brand", "tag"):
+        if evidence.get(group):
+            return GROUP_EVIDENCE[f"same_{group}"].format(**{group: evidence[group]})
+    return PLAIN_EVIDENCE.get(kind) or kind.replace("_", " ").capitalize()
 
 
 def shelf(recommendations: list[Recommendation], catalog: Catalog, display_name=str,

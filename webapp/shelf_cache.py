@@ -15,6 +15,7 @@ from typing import Any
 
 from graph.catalog import Catalog
 from models.serving_cache import ExpiringCache
+from webapp import ops_metrics
 
 #: How long a card or name is reused, in seconds: the most a shelf lags behind a change.
 TTL = 120.0
@@ -26,9 +27,10 @@ _ABSENT = object()
 
 class _TimedValues:
     """Values by key for ``ttl`` seconds, loaded a batch at a time; an id that names nothing is remembered
-    too, so a deleted product costs no read per shelf."""
+    too, so a deleted product costs no read per shelf. Hits and misses per key are counted under ``name``."""
 
-    def __init__(self, ttl: float, max_entries: int) -> None:
+    def __init__(self, name: str, ttl: float, max_entries: int) -> None:
+        self.name = name
         self._cache = ExpiringCache(max_entries, ttl)
 
     def get_many(self, keys: Iterable[str], load: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
@@ -37,6 +39,7 @@ class _TimedValues:
         keys = list(dict.fromkeys(keys))
         held = {key: self._cache.get(key, "") for key in keys}
         missing = [key for key, value in held.items() if value is None]
+        ops_metrics.count_cache(self.name, hits=len(keys) - len(missing), misses=len(missing))
         if missing:
             loaded = load(missing)
             for key in missing:
@@ -52,8 +55,8 @@ class ShelfCache:
     """One per app (``app.extensions["shelf_cache"]``): the cards and category names shelves show."""
 
     def __init__(self, ttl: float = TTL, max_entries: int = MAX_ENTRIES) -> None:
-        self._cards = _TimedValues(ttl, max_entries)
-        self._category_names = _TimedValues(ttl, max_entries)
+        self._cards = _TimedValues("shelf_cards", ttl, max_entries)
+        self._category_names = _TimedValues("shelf_category_names", ttl, max_entries)
 
     def products(self, catalog: Catalog, product_ids: list[str]) -> list[dict[str, Any]]:
         """Product cards in the order of ``product_ids``, leaving out ids that name no product."""

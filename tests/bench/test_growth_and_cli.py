@@ -28,13 +28,21 @@ def test_cloned_shoppers_repeat_every_history_under_new_ids(tmp_path):
     assert clones.products.empty, "the catalogue is in the graph already"
 
 
+def shoppers_of(workload):
+    return [path.split("user_id=")[1].split("&")[0] for path in workload.paths]
+
+
 def test_workloads_ask_for_every_original_shopper_in_a_shuffled_order(tmp_path):
     tables = loaders.read("online-retail", write_invoices(tmp_path / "online_retail.csv"))
     workloads = build(tables, token="t0ken")
 
-    recommendations = workloads["recommendations"]
-    asked = sorted(path.split("user_id=")[1].split("&")[0] for path in recommendations.paths)
-    assert asked == sorted(tables.users["id"])
+    recommendations, live = workloads["recommendations"], workloads["live"]
+    # a fifth of the shoppers act (like, then read) in the live phases; the rest are asked as they are
+    assert sorted(shoppers_of(recommendations) + shoppers_of(live)) == sorted(tables.users["id"])
+    assert len(shoppers_of(live)) == len(tables.users) // 5
+    assert not set(shoppers_of(live)) & set(shoppers_of(recommendations))
+    assert [body["user_id"] for body in live.act["bodies"]] == shoppers_of(live)
+    assert {body["type"] for body in live.act["bodies"]} == {"like"} and live.act["path"] == "/api/v1/events"
     assert recommendations.paths != sorted(recommendations.paths)
     # the bench measures what shoppers get: the shop's default strategy
     assert all(f"strategy={DEFAULT_STRATEGY}" in path and "k=10" in path for path in recommendations.paths)

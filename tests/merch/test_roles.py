@@ -51,7 +51,8 @@ def test_the_rules_api_refuses_a_shopper(ada):
     creating = ada.post_json("/api/v1/rules", {"kind": "exclude", "target_type": "product", "target_id": "22423"})
 
     assert listing.status_code == 403 and creating.status_code == 403
-    assert listing.get_json()["error"] == {"code": "forbidden", "message": "This needs the role merchandiser."}
+    assert listing.get_json()["error"] == {"code": "forbidden", "message": "This needs the role merchandiser.",
+                                           "request_id": listing.headers["X-Request-ID"]}
 
 
 def test_the_rules_api_refuses_an_integration_token(client, integration_token):

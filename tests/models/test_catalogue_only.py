@@ -167,10 +167,11 @@ def test_what_the_shoppers_choose_ranks_above_the_aggregate_ratings(catalogue):
 
 
 def test_training_again_replaces_the_similar_to_edges_and_leaves_the_rest(catalogue, tmp_path):
-    # Edges the graph holds before: made by hand (no version), and co-purchases of an earlier version.
+    # Edges the graph holds before: made by hand (no version), and co-purchases of an earlier, live version.
     catalogue.write("MATCH (a:Product {id: 'tea-1'}), (b:Product {id: 'gar-2'}) "
                     "CREATE (a)-[:SIMILAR_TO {score: 0.9}]->(b), "
-                    "(a)-[:BOUGHT_WITH {score: 0.5, model: 'cooc', version: '20200101T000000Z'}]->(b)")
+                    "(a)-[:BOUGHT_WITH {score: 0.5, model: 'cooc', version: '20200101T000000Z'}]->(b) "
+                    "CREATE (:ModelVersion {version: '20200101T000000Z', publishedAt: datetime('2020-01-01T00:00Z')})")
 
     first = run("train")
     second = run("train")
@@ -182,6 +183,8 @@ def test_training_again_replaces_the_similar_to_edges_and_leaves_the_rest(catalo
     assert "gar-2" not in similar_ids(catalogue, "tea-1")
     assert catalogue.read_value("MATCH ()-[r:BOUGHT_WITH]->() RETURN count(r)") == 1, \
         "a version without co-purchases leaves the graph's BOUGHT_WITH edges alone"
+    served = catalogue.read("bought_with", seeds=[{"id": "tea-1", "weight": 1.0}], perSeed=5, limit=5)
+    assert [row["productId"] for row in served] == ["gar-2"], "and they are still served"
 
 
 def test_train_refuses_models_that_need_interactions_only(catalogue):

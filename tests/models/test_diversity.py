@@ -1,7 +1,6 @@
 """The diversity cap: chosen per shop on validation data, read by serving, overridden by the shop's setting."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import numpy as np
@@ -10,6 +9,7 @@ import scipy.sparse as sp
 
 from models.diversity import DiversitySettingError, cap_setting, choose_cap
 from models.serving import RecommendationService
+from tests.models.artefact_versions import publish_metadata
 from tests.models.shop_fixture import AISLE
 
 
@@ -58,16 +58,14 @@ def test_the_shop_setting_is_read_and_a_bad_one_is_refused(monkeypatch):
         cap_setting()
 
 
-def _version_choosing(folder, cap):
-    version = folder / "models" / "20260101T000000Z"
-    version.mkdir(parents=True)
-    (version / "metadata.json").write_text(json.dumps({"diversity": {"cap": cap, "window": 10}}))
+def _version_choosing(graph, folder, cap):
+    publish_metadata(graph, folder, {"diversity": {"cap": cap, "window": 10}}, "20260101T000000Z")
 
 
 @pytest.mark.parametrize("user", ["alice", "dave", "frank"])
 def test_serving_uses_the_cap_training_chose(tiny_shop, tmp_path, monkeypatch, user):
     monkeypatch.delenv("SHOPGRAPH_DIVERSITY_CAP", raising=False)
-    _version_choosing(tmp_path, 1)
+    _version_choosing(tiny_shop, tmp_path, 1)
 
     items = RecommendationService(tiny_shop, artefacts_dir=tmp_path).recommend(user, 10)
 
@@ -77,7 +75,7 @@ def test_serving_uses_the_cap_training_chose(tiny_shop, tmp_path, monkeypatch, u
 
 
 def test_the_shop_setting_overrides_what_training_chose(tiny_shop, tmp_path, monkeypatch):
-    _version_choosing(tmp_path, 1)
+    _version_choosing(tiny_shop, tmp_path, 1)
     monkeypatch.setenv("SHOPGRAPH_DIVERSITY_CAP", "off")
     uncapped = RecommendationService(tiny_shop, artefacts_dir=tmp_path)
     monkeypatch.delenv("SHOPGRAPH_DIVERSITY_CAP")

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from models.serving import STRATEGIES, RecommendationService, UnknownStrategy
+from tests.models.artefact_versions import publish_metadata
 from tests.models.shop_fixture import AISLE
 
-#: The `because` kinds of notes/models-contract.md and the field each one names.
+#: The `because` kinds the tiny shop's lists give (models.vocabulary) and the field each one names.
 REASON_FIELDS = {
     "bought_with": "product", "rated_with": "product", "similar_to": "product", "same_category": "category",
     "same_brand": "brand", "same_tag": "tag", "liked_by_similar_shoppers": None, "matches_your_taste": None,
@@ -92,9 +93,9 @@ def test_multi_is_the_default_and_names_concrete_evidence_first(service):
 
 def test_hybrid_reads_the_trained_weights(tiny_shop, tmp_path):
     lists = {}
-    for leader in ("popular", "mf"):
+    for leader, version in (("popular", "20240101T000000Z"), ("mf", "20240102T000000Z")):
         root = tmp_path / leader
-        write_metadata(root, {"hybrid": {"weights": {leader: 1.0}, "cold_start_threshold": 3}})
+        publish_metadata(tiny_shop, root, {"hybrid": {"weights": {leader: 1.0}, "cold_start_threshold": 3}}, version)
         service = RecommendationService(tiny_shop, artefacts_dir=root)
         lists[leader] = (ids(service.recommend("alice", 5, "hybrid")), ids(service.recommend("alice", 5, leader)))
 
@@ -105,7 +106,7 @@ def test_hybrid_reads_the_trained_weights(tiny_shop, tmp_path):
 
 def test_a_trained_blend_keeps_the_live_walks(tiny_shop, tmp_path):
     """Even when training put all its weight on stored vectors, a purchase shows at once."""
-    write_metadata(tmp_path, {"hybrid": {"weights": {"embedding": 1.0}, "cold_start_threshold": 3}})
+    publish_metadata(tiny_shop, tmp_path, {"hybrid": {"weights": {"embedding": 1.0}, "cold_start_threshold": 3}})
     service = RecommendationService(tiny_shop, artefacts_dir=tmp_path)
     tiny_shop.write("place_order", userId="alice", orderId="o-live", lines=[{"productId": "t2", "quantity": 1}])
 
@@ -123,7 +124,7 @@ def test_multi_orders_candidates_by_the_trained_ranker(tiny_shop, tmp_path):
     features = ["score_content", "rank_content", "price", "popularity", "user_history_size"]
     weights = np.zeros((len(features), 1))
     weights[features.index("price")] = 1.0
-    folder = write_metadata(tmp_path, {"multi": {"features": features}})
+    folder = publish_metadata(tiny_shop, tmp_path, {"multi": {"features": features}})
     (folder / "ranker.json").write_text(json.dumps({
         "features": features,
         "learners": [{"name": "nn", "kind": "mlp", "activations": ["sigmoid"]}],
@@ -176,8 +177,3 @@ def test_an_unknown_shopper_is_answered_like_a_visitor(service):
     assert ids(service.recommend("nobody-at-all", 3)) == ids(service.recommend(None, 3))
 
 
-def write_metadata(root, extra):
-    folder = root / "models" / "20240101T000000Z"
-    folder.mkdir(parents=True)
-    (folder / "metadata.json").write_text(json.dumps({"version": folder.name, **extra}))
-    return folder

@@ -3,52 +3,19 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 
+from graph.recommendations import RecommendationRepository
 from models.publish import PublishError, publish, publish_new_products
 from models.serving import RecommendationService
+from tests.models.artefact_versions import PRODUCT_IDS, edges, write_version
 from tests.models.shop_fixture import PRODUCTS, USERS, build_shop
-
-PRODUCT_IDS = sorted(p["id"] for p in PRODUCTS)
 
 
 @pytest.fixture
 def tiny_shop(graph):
     build_shop(graph, with_vectors=False)
     return graph
-
-
-def neighbours(pairs: dict[str, list[tuple[str, float]]], width: int = 20):
-    indices = np.full((len(PRODUCT_IDS), width), -1, dtype=np.int32)
-    scores = np.zeros((len(PRODUCT_IDS), width), dtype=np.float32)
-    for source, targets in pairs.items():
-        for j, (target, score) in enumerate(targets):
-            indices[PRODUCT_IDS.index(source), j] = PRODUCT_IDS.index(target)
-            scores[PRODUCT_IDS.index(source), j] = score
-    return {"indices": indices, "scores": scores}
-
-
-def write_version(root, version, similar, bought, dims=64, seed=0):
-    folder = root / "models" / version
-    folder.mkdir(parents=True)
-    rng = np.random.default_rng(seed)
-    unit = lambda m: (m / np.linalg.norm(m, axis=1, keepdims=True)).astype(np.float32)  # noqa: E731
-    (folder / "ids.json").write_text(json.dumps({"products": PRODUCT_IDS, "users": USERS}))
-    np.savez(folder / "content_neighbours.npz", **neighbours(similar))
-    np.savez(folder / "bought_with.npz", **neighbours(bought))
-    np.savez(folder / "mf.npz", user_factors=rng.normal(size=(len(USERS), 8)).astype(np.float32),
-             product_factors=rng.normal(size=(len(PRODUCT_IDS), 8)).astype(np.float32))
-    np.savez(folder / "embedding.npz", user_vectors=unit(rng.normal(size=(len(USERS), dims))),
-             product_vectors=unit(rng.normal(size=(len(PRODUCT_IDS), dims))))
-    (folder / "metadata.json").write_text(json.dumps({"version": version, "models": {"content": {}, "mf": {}}}))
-    return folder
-
-
-def edges(graph, rel):
-    return {(row["a"], row["b"]): row for row in graph.read(
-        f"MATCH (a:Product)-[r:{rel}]->(b:Product) RETURN a.id AS a, b.id AS b, r.score AS score, "
-        "r.model AS model, r.version AS version")}
 
 
 def test_publish_writes_edges_vectors_and_the_version(tiny_shop, tmp_path):
@@ -65,12 +32,11 @@ def test_publish_writes_edges_vectors_and_the_version(tiny_shop, tmp_path):
     assert {e["model"] for e in edges(tiny_shop, "BOUGHT_WITH").values()} == {"cooc"}
     assert (summary.similar_to, summary.bought_with) == (2, 2)
     assert (summary.product_vectors, summary.user_vectors) == (len(PRODUCT_IDS), len(USERS))
-    row = tiny_shop.read_one("MATCH (p:Product {id: 'k1'}), (u:User {id: 'alice'}) "
-                        "RETURN size(p.embedding) AS pe, size(p.mf) AS pm, size(u.embedding) AS ue, size(u.mf) AS um")
-    assert row == {"pe": 64, "pm": 8, "ue": 64, "um": 8}
+    k1 = next(row for row in tiny_shop.read("product_vectors") if row["productId"] == "k1")
+    alice = RecommendationRepository(tiny_shop).history("alice")
+    assert (len(k1["embedding"]), len(k1["mf"]), len(alice.embedding), len(alice.mf)) == (64, 8, 64, 8)
     assert tiny_shop.read_value("published_model") == "20240201T000000Z"
-    found = tiny_shop.read("MATCH (u:User {id: 'alice'}) CALL db.index.vector.queryNodes('product_embedding', 3, "
-                      "u.embedding) YIELD node RETURN node.id AS id")
+    found = tiny_shop.read("embedding_neighbours", vector=list(alice.embedding), limit=3)
     assert len(found) == 3, "the published embeddings are not in the vector index"
 
 
@@ -144,6 +110,7 @@ def test_a_new_product_is_placed_by_the_trained_text_model(tiny_shop, tmp_path):
     ContentRecommender().fit(interactions).save(folder / "content")
     (folder / "ids.json").write_text(json.dumps({"products": PRODUCT_IDS, "users": USERS}))
     (folder / "metadata.json").write_text(json.dumps({"version": folder.name}))
+    publish(tiny_shop, folder)  # the live version's text model places new products
     tiny_shop.write("MATCH (c:Category {id: 'kitchen'}) "
                "CREATE (p:Product {id: 'k9', name: 'Green teapot', description: 'A green teapot.'}) "
                "CREATE (p)-[:IN_CATEGORY]->(c)")

@@ -66,7 +66,8 @@ def test_a_product_in_full(client, shop):
     assert [c["id"] for c in body["categories"]] == ["home", "kitchen", "mugs"]
     response = client.get("/api/v1/products/nope")
     assert response.status_code == 404 and _error(response) == {
-        "code": "not_found", "message": "There is no product 'nope'.", "field": "product_id"}
+        "code": "not_found", "message": "There is no product 'nope'.", "field": "product_id",
+        "request_id": response.headers["X-Request-ID"]}
 
 
 @pytest.mark.parametrize("kind", ["similar", "bought-together"])

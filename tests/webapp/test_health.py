@@ -1,7 +1,8 @@
-"""The health endpoint, up and down."""
+"""The health endpoints, up and down: /health (Neo4j answers), /health/live and /health/ready."""
 from __future__ import annotations
 
 from graph.settings import Neo4jSettings
+from tests.webapp.operations import UNREACHABLE, app_on, trained_version
 
 
 def test_health_is_ok_when_neo4j_answers(client):
@@ -20,3 +21,39 @@ def test_health_is_a_json_503_when_neo4j_is_unreachable():
     assert response.get_json()["error"]["code"] == "graph_unavailable"
     assert "Traceback" not in response.get_data(as_text=True)
     app.extensions["neo4j"].close()
+
+
+# -- liveness and readiness ------------------------------------------------------------------------
+def test_live_answers_without_asking_neo4j(client_without_neo4j):
+    response = client_without_neo4j.get("/api/v1/health/live")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "alive"}
+
+
+def test_ready_names_the_model_served_when_neo4j_answers(neo4j_settings, tmp_path):
+    version = trained_version(tmp_path)
+    with app_on(neo4j_settings, tmp_path) as app:
+        response = app.test_client().get("/api/v1/health/ready")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["status"], body["neo4j"], body["model"]["version"]) == ("ready", "up", version)
+
+
+def test_ready_is_a_503_until_a_model_is_trained(neo4j_settings, tmp_path):
+    with app_on(neo4j_settings, tmp_path) as app:
+        response = app.test_client().get("/api/v1/health/ready")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert (body["status"], body["neo4j"], body["model"]) == ("not_ready", "up", None)
+    assert body["error"]["code"] == "not_ready" and "shopgraph train" in body["error"]["message"]
+    assert response.headers["Retry-After"]
+
+
+def test_ready_is_a_503_when_neo4j_does_not_answer(tmp_path):
+    version = trained_version(tmp_path)
+    with app_on(UNREACHABLE, tmp_path) as app:
+        response = app.test_client().get("/api/v1/health/ready")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert (body["status"], body["neo4j"], body["model"]["version"]) == ("not_ready", "down", version)
+    assert "graph database does not answer" in body["error"]["message"]

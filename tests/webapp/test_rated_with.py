@@ -9,7 +9,8 @@ import loaders
 from graph.tokens import Tokens
 from models.collaborative import ItemItemRecommender
 from models.data import interactions_from_graph
-from models.publish import neighbour_rows
+from models.artefacts import VersionWriter
+from models.publish import publish
 from tests.webapp.shop import bearer
 
 FILMS = {"F1": "Toy Story", "F2": "Babe", "F3": "Fargo", "F4": "Heat", "F5": "Clerks"}
@@ -23,14 +24,16 @@ RATINGS = [
 ]
 
 
-def publish_bought_with(graph) -> int:
+def publish_bought_with(graph, root) -> int:
     """Trains the item-to-item neighbours on the graph's interactions and publishes them as BOUGHT_WITH edges,
     as `shopgraph train` does."""
     interactions = interactions_from_graph(graph)
     model = ItemItemRecommender(neighbours=10).fit(interactions)
     indices, scores = model.bought_with(k=10)
-    rows = list(neighbour_rows(list(interactions.product_ids), indices, scores))
-    return graph.write_batches("publish_bought_with", rows, 1000, model="cooc", version="20240101T000000Z")
+    writer = VersionWriter(root)
+    writer.json("ids.json", {"products": list(interactions.product_ids), "users": list(interactions.user_ids)})
+    writer.arrays("bought_with.npz", indices=indices, scores=scores)
+    return publish(graph, writer.finish({"models": {"collaborative": {}}})).bought_with
 
 
 @pytest.fixture
@@ -41,7 +44,7 @@ def film_shop(graph, tmp_path):
         for day, (user, film, stars) in enumerate(RATINGS, start=1)))
     summary = loaders.load(graph, "csv", path=tmp_path, progress=False)
     assert not summary.rejected
-    assert publish_bought_with(graph) > 0
+    assert publish_bought_with(graph, tmp_path / "artifacts") > 0
     return graph
 
 

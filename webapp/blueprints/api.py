@@ -16,12 +16,12 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from graph.catalog import DEFAULT_SORT, SORTS, Catalog
 from graph.events import Event, Feedback, InvalidEvent, parse_event, record_many_tx, record_tx
-from models.serving import DEFAULT_STRATEGY, STRATEGIES, UnknownShopper, UnknownStrategy
-from webapp import idempotency, online_metrics, openapi, recommender
+from models.serving import DEFAULT_STRATEGY, UnknownShopper, UnknownStrategy
+from webapp import idempotency, online_metrics, openapi, readiness, recommender
 # Arguments are read strictly, as the OpenAPI document states them.
 from webapp.api_args import bad, check_id_value, choice_arg, id_arg, int_arg, text_arg
 from webapp.display import display_name
-from webapp.errors import ApiError
+from webapp.errors import RETRY_AFTER_SECONDS, ApiError
 from webapp.neo4j_ext import graph
 from webapp.security import Caller, require_api_caller
 
@@ -42,6 +42,22 @@ def health():
     """Up when Neo4j answers a read; the GraphUnavailable handler turns a dead server into a 503."""
     graph().ping()
     return jsonify({"status": "ok", "neo4j": "up"})
+
+
+@blueprint.get("/health/live")
+def health_live():
+    """The process answers requests; nothing else is asked (what fails a liveness probe gets restarted)."""
+    return jsonify({"status": "alive"})
+
+
+@blueprint.get("/health/ready")
+def health_ready():
+    """Ready for shoppers: Neo4j answers and a trained model is loaded; otherwise a 503 naming what is missing."""
+    state = readiness.check()
+    if state["status"] == "ready":
+        return jsonify(state)
+    body = {**state, "error": {"code": "not_ready", "message": readiness.problem(state)}}
+    return jsonify(body), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 @blueprint.get("/openapi.json")
@@ -164,7 +180,8 @@ def search():
 def recommendations():
     caller = require_api_caller()
     k = int_arg("k", 10, 1, MAX_K)
-    strategy = choice_arg("strategy", DEFAULT_STRATEGY, STRATEGIES)
+    # The built-in strategies and the shop's strategy files (cypher/strategies/), which may change while it runs.
+    strategy = choice_arg("strategy", DEFAULT_STRATEGY, recommender.service().strategy_names())
     user_id = _subject(caller, id_arg("user_id"))
     metrics = online_metrics.metrics()
     # A caller who names no strategy gets the shopper's variant while an A/B test runs.
@@ -181,7 +198,7 @@ def recommendations():
     except UnknownShopper:
         raise ApiError(404, "not_found", f"There is no user {user_id!r}.", "user_id") from None
     except UnknownStrategy:
-        raise bad("strategy", f"strategy must be one of {', '.join(STRATEGIES)}") from None
+        raise bad("strategy", f"strategy must be one of {', '.join(service.strategy_names())}") from None
     list_id = metrics.served([item.product_id for item in items], strategy, user_id, "api", assignment)
     return jsonify({"user_id": user_id, "strategy": strategy, "k": k, "list_id": list_id,
                     "variant": assignment.variant if assignment else None,
@@ -230,22 +247,35 @@ def events():
     if not isinstance(body, dict):
         raise bad("body", "Send a JSON object: an event, or {\"events\": [...]} with an API token.")
     work, shoppers = _batch_work(caller, body) if "events" in body else _event_work(caller, body)
-    outcome = idempotency.api_write_once(f"events:{caller.token_id or caller.user_id}", body, work)
+    try:
+        outcome = idempotency.api_write_once(f"events:{caller.token_id or caller.user_id}", body, work)
+    except _NothingWritten as missing:
+        # Which of the two is unknown is read only now: a known shopper and product cost the write alone.
+        _require_known([missing.user_id], [missing.product_id])
+        raise ApiError(404, "not_found", f"There is no product {missing.product_id!r}.", "product_id") from None
     if not outcome.replayed:
         for user_id in shoppers:
             recommender.forget(user_id)
     return jsonify(outcome.body), outcome.status, idempotency.replay_headers(outcome)
 
 
+class _NothingWritten(Exception):
+    """One event's write matched no shopper or product; the transaction, its Idempotency-Key with it, rolls back."""
+
+    def __init__(self, user_id: str, product_id: str) -> None:
+        super().__init__(user_id, product_id)
+        self.user_id, self.product_id = user_id, product_id
+
+
 def _event_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work, list[str]]:
-    """The write of one event, and whose recommendations it changes."""
+    """The write of one event, and whose recommendations it changes. Nothing is read first: the write itself
+    finds the shopper and the product, and says when it found neither (``_NothingWritten``)."""
     user_id, event = _checked_event(caller, body, "")
-    _require_known([user_id], [event.product_id])
 
     def work(tx) -> tuple[int, dict[str, Any]]:
         result = record_tx(tx, user_id, event)
-        if result is None:  # deleted between the check and the write: the key is rolled back too
-            raise ApiError(404, "not_found", f"There is no product {event.product_id!r}.", "product_id")
+        if result is None:
+            raise _NothingWritten(user_id, event.product_id)
         return 200, {"recorded": 1, "user_id": user_id, "type": event.type, "product_id": event.product_id,
                      "value": event.value, "result": _iso(result)}
 

@@ -26,8 +26,8 @@ from graph.experiments import CONVERSION_WINDOW_HOURS, Experiments, InvalidExper
 from graph.merch_stats import MerchStats
 from graph.rules import KINDS, MAX_NOTE_LENGTH, MAX_TARGET_LENGTH, TARGET_TYPES, InvalidRule, Rules, check_rule
 from graph.users import Users
-from models.serving import DEFAULT_STRATEGY, STRATEGIES
-from webapp import guide, merchandising, online_metrics
+from models.serving import DEFAULT_STRATEGY
+from webapp import guide, merchandising, online_metrics, recommender
 from webapp.forms import ConfirmForm
 from webapp.graph_picture import bar_chart
 from webapp.neo4j_ext import graph
@@ -62,9 +62,18 @@ class RuleForm(FlaskForm):
 
 class ExperimentForm(FlaskForm):
     name = StringField("Name", validators=[Length(max=80)])
-    strategy_a = SelectField("Strategy A", choices=[SelectChoice(s) for s in STRATEGIES], default=DEFAULT_STRATEGY)
-    strategy_b = SelectField("Strategy B", choices=[SelectChoice(s) for s in STRATEGIES],
-                             default="hybrid" if DEFAULT_STRATEGY != "hybrid" else "multi")
+    strategy_a = SelectField("Strategy A", default=DEFAULT_STRATEGY)
+    strategy_b = SelectField("Strategy B", default="hybrid" if DEFAULT_STRATEGY != "hybrid" else "multi")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Strategy files come and go without a restart, so the choices are the shop's strategies now.
+        self.strategy_a.choices = self.strategy_b.choices = [SelectChoice(s) for s in _strategies()]
+
+
+def _strategies() -> tuple[str, ...]:
+    """The strategies the shop serves: the built-in ones, then its strategy files."""
+    return recommender.service().strategy_names()
 
 
 def _nav() -> list[tuple[str, str]]:
@@ -117,8 +126,9 @@ def report_plot(name: str):
 @merchandiser_required
 def shoppers():
     user_id = (request.args.get("user_id") or "").strip()[:MAX_ID_LENGTH] or None
+    strategies = _strategies()
     strategy = request.args.get("strategy", DEFAULT_STRATEGY)
-    strategy = strategy if strategy in STRATEGIES else DEFAULT_STRATEGY
+    strategy = strategy if strategy in strategies else DEFAULT_STRATEGY
     stats = MerchStats(graph())
     shopper, lists, unknown = None, None, False
     if user_id is not None:
@@ -130,7 +140,7 @@ def shoppers():
     elif request.args.get("visitor"):
         lists = merchandising.before_and_after(None, INSPECT_K, strategy)
     return render_template("merch/shoppers.html", user_id=user_id, shopper=shopper, unknown=unknown, lists=lists,
-                           strategy=strategy, strategies=STRATEGIES, suggestions=stats.active_shoppers(),
+                           strategy=strategy, strategies=strategies, suggestions=stats.active_shoppers(),
                            visitor=bool(request.args.get("visitor")) and user_id is None), (404 if unknown else 200)
 
 
@@ -235,7 +245,7 @@ def create_experiment():
         return _experiments_page(form, 400)
     try:
         experiment = Experiments(graph()).create(form.name.data, form.strategy_a.data, form.strategy_b.data,
-                                                 STRATEGIES)
+                                                 _strategies())
     except InvalidExperiment as error:
         getattr(form, error.field).errors = [*getattr(form, error.field).errors, error.message]
         return _experiments_page(form, 400)
@@ -275,7 +285,9 @@ def browser_guide():
     if request.method == "OPTIONS":
         response = make_response("", 204)
     else:
-        response = make_response(render_template("merch/guide.html", **guide.contents(graph())))
+        # The shop's own strategy files, so the guide offers what the shop serves (and reloads as it does).
+        contents = guide.contents(graph(), recommender.service().strategy_files)
+        response = make_response(render_template("merch/guide.html", **contents))
         response.headers["Content-Type"] = "text/html; charset=utf-8"
     allowed = current_app.config.get("GUIDE_CORS_ORIGINS", "*")
     response.headers["Access-Control-Allow-Origin"] = allowed

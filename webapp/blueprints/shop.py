@@ -6,8 +6,6 @@ script sends the same feedback to the JSON API instead when it can.
 """
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -19,6 +17,7 @@ from graph.db import GraphUnavailable
 from graph.events import Event, Feedback, InvalidEvent, parse_event
 from graph.idempotency import KeyReused
 from models.serving import DEFAULT_STRATEGY
+from models.serving_cache import SharedValue
 from webapp import display, idempotency, online_metrics, recommender
 from webapp.forms import ConfirmForm, FeedbackForm, QuantityForm
 from webapp.neo4j_ext import graph
@@ -67,18 +66,14 @@ def _signed_in_id() -> str | None:
 
 # -- on every page: the category menu and the cart badge ------------------------------------------
 class _MenuCache:
-    """The top-level categories for the header, read at most once a minute per process."""
+    """The top-level categories for the header, read at most once a minute per process, by one request while
+    the others show the menu read before."""
 
     def __init__(self, ttl: float = 60.0) -> None:
-        self.ttl, self._expires, self._roots = ttl, 0.0, []
-        self._lock = threading.Lock()
+        self._roots = SharedValue(lambda: _catalog().category_tree(), ttl)
 
     def roots(self) -> list[dict[str, Any]]:
-        with self._lock:
-            if time.monotonic() >= self._expires:
-                self._roots = _catalog().category_tree()
-                self._expires = time.monotonic() + self.ttl
-            return self._roots
+        return self._roots.get()
 
 
 blueprint.record_once(lambda state: state.app.extensions.setdefault("shop_menu", _MenuCache()))

@@ -11,6 +11,23 @@ from graph.settings import PROJECT_ROOT
 EVALUATED = ("online-retail", "movielens-100k")
 
 
+def _checked_strategies(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``--strategy`` names, once each, after making sure each one is a strategy: a built-in one or a valid
+    strategy file (a skipped file's problems are printed, before the long run rather than after it)."""
+    from models.serving import STRATEGIES
+    from models.strategy_files import StrategyLibrary
+
+    library = StrategyLibrary(log=False)  # its problems are printed below
+    unknown = [name for name in names if name not in STRATEGIES and library.get(name) is None]
+    if unknown:
+        for problem in library.problems():
+            click.echo(f"strategy file skipped: {problem}", err=True)
+        known = ", ".join([*STRATEGIES, *library.names()])
+        raise click.BadParameter(f"{', '.join(unknown)}: not a strategy; choose from {known}",
+                                 param_hint="--strategy")
+    return tuple(dict.fromkeys(names))
+
+
 @click.command("evaluate")
 @click.option("--dataset", "datasets", type=click.Choice(EVALUATED), multiple=True, required=True,
               help="The dataset to evaluate on (repeat for both).")
@@ -22,26 +39,39 @@ EVALUATED = ("online-retail", "movielens-100k")
 @click.option("--seed", default=42, show_default=True)
 @click.option("--served/--no-served", default=True, show_default=True,
               help="Also score every strategy as the shop serves it: the training part loaded into a scratch "
-                   "Neo4j, `shopgraph train`, and lists from `shopgraph recommend --all-users`.")
+                   "Neo4j, `shopgraph train`, and lists from `shopgraph recommend --users FILE`.")
+@click.option("--strategy", "strategies", multiple=True, metavar="NAME",
+              help="Also serve this strategy (a strategy file's name, e.g. completes_the_basket; repeat for more), "
+                   "score it beside the built-in strategies and the peers and print where it ranks. Leaves out the "
+                   "default strategy's extra rows under other diversity caps.")
 def evaluate_command(datasets: tuple[str, ...], json_path: Path | None, path: Path | None, reports: Path,
-                     seed: int, served: bool) -> None:
+                     seed: int, served: bool, strategies: tuple[str, ...]) -> None:
     """Fit every model on the training part, measure the top 10 on the test part, write the reports; with
     --served (the default), the same for the lists the shop serves."""
     import json
 
     from bench.scratch import BenchError
     from models.evaluation import evaluate, markdown_table, write_report
+    from models.served_evaluation import SERVED_STRATEGIES, where_it_ranks
 
+    if strategies and not served:
+        raise click.UsageError("--strategy scores a strategy as served; it cannot go with --no-served")
+    strategies = _checked_strategies(strategies)
+    extra = {} if not strategies else {
+        "served_strategies": tuple(dict.fromkeys([*SERVED_STRATEGIES, *strategies])), "cap_variants": ()}
     results = []
     for dataset in datasets:
         try:
-            result = evaluate(dataset, path=path, seed=seed, progress=True, served=served)
+            result = evaluate(dataset, path=path, seed=seed, progress=True, served=served, **extra)
         except (BenchError, FileNotFoundError, ValueError) as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)
+        ranks = [rank for rank in (where_it_ranks(result, name) for name in strategies) if rank is not None]
+        if ranks:
+            result["strategy_ranks"] = ranks
         paths = write_report(result, reports)
         results.append(result)
-        click.echo(markdown_table(result))
+        click.echo(markdown_table(result))  # with a line per --strategy saying where it ranks
         click.echo(f"took {result['seconds']:.0f} s; wrote {paths['json']}, {paths['markdown']}, {paths['plot']}")
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from graph.db import Graph, GraphUnavailable
 from graph.recommendations import RecommendationRepository
 from models.merch_rules import GraphMerchandiserRules
 from models.serving import DEFAULT_STRATEGY, STORED_STRATEGY, STRATEGIES, RecommendationService
+from models.strategy_files import StrategyLibrary
 
 if TYPE_CHECKING:
     from models.stored_lists import StoredSummary
@@ -82,7 +83,7 @@ def train(model_names: str | None, seed: int, store: bool) -> None:
                 folder = train_all(interactions, models=names, seed=seed, progress=True)
             bars = _StageBars()
             try:
-                summary = publish(graph, folder, progress=bars)
+                summary = publish(graph, folder, progress=bars, on_wait=lambda message: click.echo(message, err=True))
             finally:
                 bars.close()
             if store:
@@ -138,7 +139,9 @@ def _store(graph: Graph, user_ids) -> StoredSummary:
               help="The shoppers named in FILE, one id per line (- for standard input); ids the graph does not "
                    "know are reported and skipped.")
 @click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100), help="Products per shopper.")
-@click.option("--strategy", default=DEFAULT_STRATEGY, show_default=True, type=click.Choice(STRATEGIES))
+@click.option("--strategy", default=DEFAULT_STRATEGY, show_default=True, metavar="NAME",
+              help=f"One of {', '.join(STRATEGIES)}, or a strategy file's name (cypher/strategies/NAME.cypher, or a "
+                   "folder of $SHOPGRAPH_STRATEGY_DIRS).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write the JSON lines to FILE.jsonl instead of the screen.")
 @click.option("--store", is_flag=True,
@@ -165,13 +168,36 @@ def recommend(user_id: str | None, all_users: bool, users_file, k: int, strategy
             if store:
                 click.echo(_store(graph, users).report())
                 return
-            service = RecommendationService(graph, merchandiser_rules=GraphMerchandiserRules(graph))
+            library = StrategyLibrary(log=False)  # _check_strategy and _report_failures print what matters
+            service = RecommendationService(graph, merchandiser_rules=GraphMerchandiserRules(graph),
+                                            strategy_library=library)
+            _check_strategy(service, library, graph, strategy)
             with (out.open("w", encoding="utf-8") if out else nullcontext(sys.stdout)) as sink:
                 written = _write_lines(service, users, k, strategy, sink, show_progress=out is not None)
+            _report_failures(library, strategy)
     except GraphUnavailable as error:
         _unreachable(error)
     if out:
         click.echo(f"Wrote recommendations for {written:,} shopper(s) to {out}", err=True)
+
+
+def _check_strategy(service: RecommendationService, library: StrategyLibrary, graph: Graph, strategy: str) -> None:
+    """Says which strategy files were skipped and why (Neo4j's check included), and stops on an unknown strategy."""
+    for problem in library.verify(graph):
+        click.echo(f"strategy file skipped: {problem}", err=True)
+    if strategy not in service.strategy_names():
+        raise click.BadParameter(f"{strategy!r} is not a strategy; choose one of {', '.join(service.strategy_names())}",
+                                 param_hint="--strategy")
+
+
+def _report_failures(library: StrategyLibrary, strategy: str) -> None:
+    """A strategy file whose runs failed (a timeout, an error Neo4j raised) gave those shoppers no candidates of
+    its own: say so, since their lists hold only what serving tops lists up with."""
+    failed = library.failures().get(strategy)
+    if failed:
+        count, message = failed
+        click.echo(f"warning: strategy {strategy} failed for {count:,} shopper(s); the last error: {message}",
+                   err=True)
 
 
 def _known_shoppers(graph: Graph, lines) -> list[str]:

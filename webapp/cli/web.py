@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from typing import NoReturn
 
 import click
 
@@ -35,46 +36,19 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
-    from gunicorn.app.base import BaseApplication
+def run_gunicorn(host: str, port: int, workers: int, threads: int) -> NoReturn:
+    """Becomes gunicorn serving ``webapp.wsgi:app`` with the shop's settings and hooks (``webapp.gunicorn_conf``).
 
-    from webapp.app import create_app
-
+    This process is replaced rather than hosting gunicorn: a fresh interpreter imports prometheus_client only
+    after gunicorn has named the workers' shared metrics folder (this command line imported it long before), and
+    whoever started ``shopgraph serve`` keeps the arbiter's pid to signal.
+    """
     os.environ["SHOPGRAPH_SECRET_KEY"] = _secret_key()
-
-    class ShopServer(BaseApplication):
-        def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            # Requests mostly wait on Neo4j, so threads per worker overlap that waiting cheaply.
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", threads)
-            self.cfg.set("accesslog", os.environ.get("SHOPGRAPH_ACCESS_LOG"))
-            self.cfg.set("timeout", 60)
-            self.cfg.set("post_worker_init", _warm_up)
-            self.cfg.set("worker_exit", _flush_metrics)
-
-        def load(self):
-            return create_app()
-
-    ShopServer().run()
-
-
-def _warm_up(worker) -> None:
-    """Before a worker takes its first request: load what every list shares (trending, popular, categories,
-    the product vectors, the newest artefact), so no shopper waits for it. A failure only costs the head start."""
-    try:
-        worker.wsgi.extensions["recommender"].get().warm_up()
-    except Exception as error:  # Neo4j still starting, no artefact yet: the first requests load it instead
-        worker.log.warning("warm-up skipped: %s", error)
-
-
-def _flush_metrics(server, worker) -> None:
-    """A worker leaving (SIGTERM, a restart, max requests): the recommendation lists and clicks it has queued are
-    written first. (The process's atexit does the same for servers started without this hook.)"""
-    metrics = getattr(worker, "wsgi", None) and worker.wsgi.extensions.get("online_metrics")
-    if metrics is not None and not metrics.close(timeout=float(worker.cfg.graceful_timeout or 10)):
-        worker.log.warning("exiting with recommendation lists/clicks unwritten")
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:webapp.gunicorn_conf",
+               "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads), "webapp.wsgi:app"]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)
 
 
 @click.command("serve")
