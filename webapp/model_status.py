@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from neo4j.exceptions import DriverError, Neo4jError
+
 from webapp import recommender
 
 
 def live_model() -> dict[str, Any] | None:
-    """``{"version", "created"}`` of the live version; None while nothing is trained."""
-    metadata = recommender.service().artefacts.current()
+    """``{"version", "created"}`` of the live version; None while nothing is trained, or while the graph that
+    names the live version cannot be asked and this worker has served none yet."""
+    try:
+        metadata = recommender.service().artefacts.current()
+    except (DriverError, Neo4jError):  # unreachable, refused, busy: the graph cannot say
+        return None
     if not metadata:
         return None
     return {"version": str(metadata.get("version") or ""), "created": metadata.get("created")}

@@ -9,6 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from graph.settings import Neo4jSettings
 from models.artefacts import VersionWriter
+from models.publish import publish
 
 #: A Neo4j nobody answers at: nothing listens on port 1.
 UNREACHABLE = Neo4jSettings(uri="neo4j://127.0.0.1:1", user="neo4j", password="x")
@@ -33,10 +34,14 @@ def value(samples: Samples, name: str, **labels: str) -> float:
     return samples.get((name, frozenset(labels.items())), 0.0)
 
 
-def trained_version(store: Path) -> str:
-    """Writes a trained version into the artefact store ``store`` as training does; returns its version."""
+def trained_version(store: Path, graph=None) -> str:
+    """Writes a trained version into the artefact store ``store`` as training does and, given the graph, publishes
+    it there (serving follows the graph's live version); returns its version."""
     writer = VersionWriter(store)
-    writer.finish({"models": {}})
+    writer.json("ids.json", {"products": [], "users": []})
+    folder = writer.finish({"models": {}})
+    if graph is not None:
+        publish(graph, folder)
     return writer.version
 
 

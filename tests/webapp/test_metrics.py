@@ -106,10 +106,10 @@ def test_lists_are_counted_by_how_they_were_made(client, merchandiser_token, sho
         ops_metrics.count_list("from-a-hat")
 
 
-def test_the_model_served_is_named(neo4j_settings, tmp_path):
+def test_the_model_served_is_named(graph, neo4j_settings, tmp_path):
     with app_on(neo4j_settings, tmp_path / "empty") as app:
         assert value(scrape(app.test_client()), "shopgraph_model_loaded") == 0
-    version = trained_version(tmp_path / "trained")
+    version = trained_version(tmp_path / "trained", graph)
     with app_on(neo4j_settings, tmp_path / "trained") as app:
         samples = scrape(app.test_client())
     assert value(samples, "shopgraph_model_loaded") == 1
