@@ -33,17 +33,19 @@ CALL (u, acts) {
 WITH u, acts, toString(acts) + '|' + coalesce(toString(lastAct), '') + '|' + toString(views) + '|' +
        coalesce(toString(lastView), '') AS activity
 CALL (u, acts, activity) {
+  // Filtered before the match, so a shopper whose stored list holds costs no walk of their history here.
+  WITH u, acts WHERE u.recommendedFor <> activity
   MATCH (u)-[r:PURCHASED|RATED|LIKED|DISLIKED|ADDED_TO_CART|VIEWED]->(p:Product)
-  WHERE u.recommendedFor <> activity AND r.at > u.recommendedAt AND (acts = 0 OR NOT r:VIEWED)
+  WHERE r.at > u.recommendedAt AND (acts = 0 OR NOT r:VIEWED)
   WITH r, p
   ORDER BY r.at DESC
   LIMIT $freshLimit
   RETURN collect([type(r), p.id, r.at.epochSeconds, r.count, r.rating]) AS fresh
 }
 CALL (u, fresh) {
+  WITH u WHERE size(fresh) > 0
   MATCH (u)-[r:PURCHASED|RATED|DISLIKED|ADDED_TO_CART]->(p:Product)
-  WHERE size(fresh) > 0
-    AND (type(r) IN ['DISLIKED', 'ADDED_TO_CART'] OR (type(r) = 'PURCHASED' AND coalesce(r.count, 1) < 2)
+  WHERE (type(r) IN ['DISLIKED', 'ADDED_TO_CART'] OR (type(r) = 'PURCHASED' AND coalesce(r.count, 1) < 2)
          OR (type(r) = 'RATED' AND (r.rating <= 2 OR NOT EXISTS { (u)-[b:PURCHASED]->(p) WHERE b.count >= 2 })))
   RETURN collect(DISTINCT p.id) AS excluded
 }

@@ -3,20 +3,16 @@ served by the API with its reasons, ruled by the merchandiser's rules, offered t
 evaluated as the shop serves it -- with no Python change."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import loaders
 from loaders.writer import write_tables
-from models.data import Interactions
 from models.evaluation import measure, score_lists
 from models.popularity import PopularityRecommender
 from models.served_evaluation import rank_line, served_lists, training_tables, where_it_ranks
-from models.splits import temporal_split
 from models.strategy_files import StrategyLibrary
 from models.strategy_parameters import strategy_parameters
-from tests.bench.tiny_shop import write_invoices
+from tests.models.test_served_evaluation import tiny_retail_protocol
 from tests.webapp.shop import bearer
 from webapp.cli import main
 
@@ -93,19 +89,10 @@ def test_merchandisers_inspect_it_and_put_it_in_an_experiment(strategy_folder, m
 
 
 # -- evaluated as served --------------------------------------------------------------------------------
-CUTOFF = pd.Timestamp("2011-08-01")
-
-
 def test_a_strategy_file_is_evaluated_as_the_shop_serves_it(strategy_folder, graph, neo4j_settings, tmp_path,
                                                              monkeypatch):
     # the protocol's parts for a tiny Online Retail shop, its training part in the graph as in a served evaluation
-    tables = loaders.read("online-retail", write_invoices(tmp_path / "invoices.csv"))
-    purchases = tables.events[tables.events["type"] == "purchase"]
-    before = purchases[purchases["timestamp"] < CUTOFF]
-    interactions = Interactions.from_events(purchases, tables.products, tables.categories,
-                                            product_ids=sorted(before["product_id"].unique()),
-                                            user_ids=sorted(before["user_id"].unique()))
-    split = temporal_split(interactions, CUTOFF)
+    tables, interactions, split = tiny_retail_protocol(tmp_path)
     write_tables(graph, training_tables(tables, interactions, split), progress=False)
     for key, value in (("NEO4J_URI", neo4j_settings.uri), ("NEO4J_USER", neo4j_settings.user),
                        ("NEO4J_PASSWORD", neo4j_settings.password), ("SHOPGRAPH_ARTIFACTS", str(tmp_path / "a"))):

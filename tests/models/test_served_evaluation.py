@@ -14,7 +14,8 @@ from tests.bench.tiny_shop import write_invoices
 CUTOFF = pd.Timestamp("2011-08-01")
 
 
-def _shop(tmp_path):
+def tiny_retail_protocol(tmp_path):
+    """A tiny Online Retail shop's tables, its purchases as Interactions and their temporal split."""
     tables = loaders.read("online-retail", write_invoices(tmp_path / "invoices.csv"))
     purchases = tables.events[tables.events["type"] == "purchase"]
     before = purchases[purchases["timestamp"] < CUTOFF]
@@ -25,7 +26,7 @@ def _shop(tmp_path):
 
 
 def test_the_served_shop_holds_the_training_part_only(tmp_path):
-    tables, interactions, split = _shop(tmp_path)
+    tables, interactions, split = tiny_retail_protocol(tmp_path)
 
     shop = training_tables(tables, interactions, split)
 
@@ -40,7 +41,7 @@ def test_the_served_shop_holds_the_training_part_only(tmp_path):
 
 
 def test_served_lists_are_scored_as_the_protocol_scores_lists(tmp_path):
-    tables, interactions, split = _shop(tmp_path)
+    tables, interactions, split = tiny_retail_protocol(tmp_path)
     user = next(iter(split.test))
     seen = split.train.binary
     taken = [interactions.product_ids[p] for p in seen.indices[seen.indptr[user]:seen.indptr[user + 1]]]
