@@ -5,7 +5,7 @@ or client count left out, a run too short, a part that failed).
 """
 from __future__ import annotations
 
-from models.serving import DEFAULT_STRATEGY
+from shopgraph.models.serving import DEFAULT_STRATEGY
 
 P99_MS_AT_8 = 50.0
 THROUGHPUT_SHARE_AT_32 = 0.5

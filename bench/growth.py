@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.tables import Tables
+from shopgraph.loaders.tables import Tables
 
 
 def clone_id(original: str, copy: int) -> str:

@@ -8,10 +8,10 @@ reports the median (``median_load``) with every rate beside it.
 """
 from __future__ import annotations
 
-from graph.db import Graph
-from loaders.summary import NODE_LABELS, RELATIONSHIP_TYPES
-from loaders.tables import Tables
-from loaders.writer import write_tables
+from shopgraph.graph.db import Graph
+from shopgraph.loaders.summary import NODE_LABELS, RELATIONSHIP_TYPES
+from shopgraph.loaders.tables import Tables
+from shopgraph.loaders.writer import write_tables
 
 
 def measure_load(graph: Graph, tables: Tables, read_seconds: float | None = None) -> dict:

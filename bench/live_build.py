@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from graph.db import Graph
-from models.serving import DEFAULT_STRATEGY, RecommendationService
-from models.stored_lists import store_lists
+from shopgraph.graph.db import Graph
+from shopgraph.models.serving import DEFAULT_STRATEGY, RecommendationService
+from shopgraph.models.stored_lists import store_lists
 
 
 def measure_live_builds(graph: Graph, artefacts: Path, user_ids: list[str], count: int = 300) -> dict:

@@ -4,9 +4,10 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+from importlib import metadata
 from pathlib import Path
 
-from graph.settings import PROJECT_ROOT
+from shopgraph.graph.settings import checkout
 
 
 def _meminfo_gib() -> float | None:
@@ -30,8 +31,12 @@ def _processor() -> str:
 
 
 def _commit() -> str | None:
+    """The checkout's commit, or the installed distribution's version when there is no checkout."""
+    source = checkout()
+    if source is None:
+        return f"shopgraph {metadata.version('shopgraph')}"
     try:
-        result = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=PROJECT_ROOT,
+        result = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=source,
                                 capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graph.settings import PROJECT_ROOT
-from models.serving import DEFAULT_STRATEGY
+from shopgraph.graph.settings import reports_dir
+from shopgraph.models.serving import DEFAULT_STRATEGY
 
-DEFAULT_FOLDER = PROJECT_ROOT / "reports" / "bench"
+DEFAULT_FOLDER = reports_dir() / "bench"
 
 ENDPOINT_TITLES = {
     "health": "health (`/api/v1/health`)",

@@ -24,17 +24,17 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-import loaders
-from bench import goals, growth, ingestion, live_build, machine, serving, training
-from bench.memory import MemorySampler
-from bench.report import DEFAULT_FOLDER
-from bench.scratch import BenchError, bench_neo4j, child_environment
-from bench.shop import ShopServer, create_token
-from bench.workloads import ENDPOINTS, acting_shoppers, asked_shoppers, build, shoppers
-from graph.db import Graph
-from graph.settings import Neo4jSettings
-from loaders.tables import Tables
-from loaders.writer import graph_counts
+from shopgraph import loaders
+from shopgraph.bench import goals, growth, ingestion, live_build, machine, serving, training
+from shopgraph.bench.memory import MemorySampler
+from shopgraph.bench.report import DEFAULT_FOLDER
+from shopgraph.bench.scratch import BenchError, bench_neo4j, child_environment
+from shopgraph.bench.shop import ShopServer, create_token
+from shopgraph.bench.workloads import ENDPOINTS, acting_shoppers, asked_shoppers, build, shoppers
+from shopgraph.graph.db import Graph
+from shopgraph.graph.settings import Neo4jSettings
+from shopgraph.loaders.tables import Tables
+from shopgraph.loaders.writer import graph_counts
 
 Say = Callable[[str], None]
 

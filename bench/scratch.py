@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from graph import server
-from graph.settings import LocalServer, Neo4jSettings
+from shopgraph.graph import server
+from shopgraph.graph.settings import LocalServer, Neo4jSettings
 
 
 class BenchError(RuntimeError):

@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from bench.loadgen import MAX_EXTRA_WARMUP
-from bench.memory import MemorySampler
-from bench.workloads import Workload
-from graph.settings import PROJECT_ROOT
+from shopgraph.bench.loadgen import MAX_EXTRA_WARMUP
+from shopgraph.bench.memory import MemorySampler
+from shopgraph.bench.workloads import Workload
+from shopgraph.graph.settings import workspace
 
 Say = Callable[[str], None]
 
@@ -54,7 +54,7 @@ def run_phase(url: str, workloads: Sequence[Workload], clients: int, timing: Tim
     }
     # Spawning the clients, the warm-up and its extension, the phase, and room to start and stop.
     limit = 30 + timing.warmup + MAX_EXTRA_WARMUP + duration + 60
-    process = subprocess.Popen([sys.executable, "-m", "bench.loadgen"], cwd=PROJECT_ROOT, text=True,
+    process = subprocess.Popen([sys.executable, "-m", "shopgraph.bench.loadgen"], cwd=workspace(), text=True,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
     try:

@@ -15,8 +15,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench.scratch import BenchError, free_port
-from graph.settings import PROJECT_ROOT
+from shopgraph.bench.scratch import BenchError, free_port
+from shopgraph.graph.settings import workspace
 
 
 def shopgraph_command(*args: str) -> list[str]:
@@ -24,7 +24,7 @@ def shopgraph_command(*args: str) -> list[str]:
     script = Path(sys.executable).parent / "shopgraph"
     if script.exists():
         return [str(script), *args]
-    return [sys.executable, "-c", "from webapp.cli import main; main()", *args]
+    return [sys.executable, "-c", "from shopgraph.cli import main; main()", *args]
 
 
 def run_shopgraph(args: list[str], env: dict[str, str], log: Path, timeout: float) -> str:
@@ -34,7 +34,7 @@ def run_shopgraph(args: list[str], env: dict[str, str], log: Path, timeout: floa
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
-        process = subprocess.Popen(shopgraph_command(*args), env=env, cwd=PROJECT_ROOT, stdout=out,
+        process = subprocess.Popen(shopgraph_command(*args), env=env, cwd=workspace(), stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         try:
             code = process.wait(timeout=timeout)
@@ -112,7 +112,7 @@ class ShopServer:
             args += ["--threads", str(self.threads)]
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("w") as out:
-            self.process = subprocess.Popen(shopgraph_command(*args), env=self.env, cwd=PROJECT_ROOT,
+            self.process = subprocess.Popen(shopgraph_command(*args), env=self.env, cwd=workspace(),
                                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             self._wait_until_healthy()

@@ -13,8 +13,8 @@ import re
 import time
 from pathlib import Path
 
-from bench.scratch import BenchError
-from bench.shop import run_shopgraph
+from shopgraph.bench.scratch import BenchError
+from shopgraph.bench.shop import run_shopgraph
 
 _STORED = re.compile(r"Stored lists for (?P<stored>[\d,]+) of [\d,]+ shopper\(s\) in (?P<seconds>[\d.]+) s")
 

@@ -17,9 +17,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
-from bench.growth import clone_id
-from loaders.tables import Tables
-from models.serving import DEFAULT_STRATEGY
+from shopgraph.bench.growth import clone_id
+from shopgraph.loaders.tables import Tables
+from shopgraph.models.serving import DEFAULT_STRATEGY
 
 ENDPOINTS = ("health", "recommendations", "product_page", "search_page")
 #: The share of shoppers set apart to act in the live and mixed phases.

@@ -15,9 +15,9 @@ from typing import Any
 import neo4j
 from neo4j.exceptions import IncompleteCommit
 
-from graph import queries
-from graph.db import Graph
-from graph.records import plain
+from shopgraph.graph import queries
+from shopgraph.graph.db import Graph
+from shopgraph.graph.records import plain
 
 #: Most units of one product a cart line holds, and one order line.
 MAX_CART_QUANTITY = 99

@@ -12,9 +12,9 @@ from typing import Any
 
 import neo4j
 
-from graph import queries
-from graph.db import Graph
-from graph.records import plain
+from shopgraph.graph import queries
+from shopgraph.graph.db import Graph
+from shopgraph.graph.records import plain
 
 #: The orders a listing can be shown in, and how the shop names them.
 SORTS = {

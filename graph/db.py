@@ -20,8 +20,8 @@ import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
-from graph import queries, timeouts
-from graph.settings import Neo4jSettings
+from shopgraph.graph import queries, timeouts
+from shopgraph.graph.settings import Neo4jSettings
 
 #: Raised (by the driver) when no server answers; the web app maps it to HTTP 503.
 GraphUnavailable = (ServiceUnavailable, SessionExpired)

@@ -28,10 +28,10 @@ from typing import Any
 
 import neo4j
 
-from graph import queries
-from graph.cart import MAX_CART_QUANTITY, MAX_ORDER_QUANTITY, add_to_cart_tx, place_order_tx, remove_from_cart_tx
-from graph.db import Graph
-from graph.records import plain
+from shopgraph.graph import queries
+from shopgraph.graph.cart import MAX_CART_QUANTITY, MAX_ORDER_QUANTITY, add_to_cart_tx, place_order_tx, remove_from_cart_tx
+from shopgraph.graph.db import Graph
+from shopgraph.graph.records import plain
 
 #: Every character Python's ``str.strip`` removes. ``NOT_BLANK`` (a regular expression: "has a character that is
 #: not one of these") lists them one by one, because ``\\S`` means slightly different things to Python and to

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from graph.db import Graph
-from graph.records import plain
+from shopgraph.graph.db import Graph
+from shopgraph.graph.records import plain
 
 VARIANTS = ("A", "B")
 MAX_NAME_LENGTH = 80

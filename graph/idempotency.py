@@ -20,8 +20,8 @@ from typing import Any
 import neo4j
 from neo4j.exceptions import IncompleteCommit
 
-from graph import queries
-from graph.db import Graph
+from shopgraph.graph import queries
+from shopgraph.graph.db import Graph
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from graph.db import Graph
-from graph.records import plain
+from shopgraph.graph.db import Graph
+from shopgraph.graph.records import plain
 
 ACTIVITY_KINDS = ("purchases", "views", "carts", "opinions")
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.publish_lock import PublishLock
+from shopgraph.graph.publish_lock import PublishLock
 
 #: Edges or nodes retired per transaction.
 RETIRE_BATCH = 10_000

@@ -22,8 +22,8 @@ from typing import Any
 
 import neo4j
 
-from graph import queries
-from graph.db import chunked
+from shopgraph.graph import queries
+from shopgraph.graph.db import chunked
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from graph.settings import CYPHER_DIR
+from shopgraph.graph.settings import CYPHER_DIR
 
 _NAME = re.compile(r"^[a-z0-9_]+$")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from graph import queries
+from shopgraph.graph import queries
 
 #: Candidate source (a file in ``cypher/``) -> the generator it feeds.
 SOURCES = {

@@ -17,10 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.settings import PROJECT_ROOT, LocalServer, home
-from graph.timeouts import KEEP_ALIVE_SECONDS, batch_timeout, server_transaction_timeout
+from shopgraph.graph.settings import LocalServer, home
+from shopgraph.graph.timeouts import KEEP_ALIVE_SECONDS, batch_timeout, server_transaction_timeout
 
-POM = PROJECT_ROOT / "graph" / "neo4j-runtime.pom.xml"
+POM = Path(__file__).resolve().parent / "neo4j-runtime.pom.xml"
 INSTALL_HINT = "run `make install` (as root it installs them from Debian: apt-get install -y openjdk-17-jdk-headless maven)"
 
 

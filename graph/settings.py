@@ -1,21 +1,50 @@
 """Where ShopGraph keeps its local state and how it reaches Neo4j.
 
-Everything local lives under one git-ignored folder (``.shopgraph/`` in the checkout, or
-``$SHOPGRAPH_HOME``): the Neo4j jars, each server instance's data and logs, and the generated
-password. With ``NEO4J_URI`` set, ShopGraph talks to that server instead and never starts its own.
+The Neo4j jars, each server instance's data and logs, and the generated password live under one
+folder, ``$SHOPGRAPH_HOME``. Its default depends on how ShopGraph was installed: ``.shopgraph/`` in
+a source checkout (git-ignored, beside ``artifacts/`` and ``reports/``), the user's data folder
+(``$XDG_DATA_HOME/shopgraph``, else ``~/.local/share/shopgraph``) for an installed wheel, with the
+artefacts and reports inside it. With ``NEO4J_URI`` set, ShopGraph talks to that server instead and
+never starts its own.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CYPHER_DIR = PROJECT_ROOT / "cypher"
+# A Traversable that is a real folder: wheels install unzipped, and an editable install maps the package here.
+CYPHER_DIR = Path(str(resources.files("shopgraph.cypher")))
+
+
+def checkout() -> Path | None:
+    """The source checkout this code runs from, or None when it runs from an installed wheel."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "pyproject.toml").exists() and (root / "cypher").is_dir() else None
 
 
 def home() -> Path:
-    return Path(os.environ.get("SHOPGRAPH_HOME", PROJECT_ROOT / ".shopgraph")).resolve()
+    if os.environ.get("SHOPGRAPH_HOME"):
+        return Path(os.environ["SHOPGRAPH_HOME"]).resolve()
+    source = checkout()
+    if source is not None:
+        return source / ".shopgraph"
+    data = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return (Path(data) / "shopgraph").resolve()
+
+
+def workspace() -> Path:
+    """Where artefacts and reports go by default: the checkout itself, or the home of an installed shop."""
+    return checkout() or home()
+
+
+def artifacts_dir() -> Path:
+    return Path(os.environ.get("SHOPGRAPH_ARTIFACTS") or workspace() / "artifacts")
+
+
+def reports_dir() -> Path:
+    return workspace() / "reports"
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from graph.db import Graph
-from graph.records import plain
+from shopgraph.graph.db import Graph
+from shopgraph.graph.records import plain
 
 #: merchandiser: everything, including any shopper's recommendations; integration: catalogue reads and events.
 ROLES = ("merchandiser", "integration")

@@ -11,8 +11,8 @@ from typing import Any
 
 from neo4j.exceptions import ConstraintError
 
-from graph.db import Graph
-from graph.records import plain
+from shopgraph.graph.db import Graph
+from shopgraph.graph.records import plain
 
 ROLES = ("shopper", "merchandiser")
 

@@ -9,13 +9,13 @@ import importlib
 import time
 from pathlib import Path
 
-from loaders.tables import Tables, currency_code
+from shopgraph.loaders.tables import Tables, currency_code
 
 DATASETS = {
-    "online-retail": "loaders.online_retail",
-    "walmart": "loaders.walmart",
-    "movielens-100k": "loaders.movielens",
-    "csv": "loaders.csv_folder",
+    "online-retail": "shopgraph.loaders.online_retail",
+    "walmart": "shopgraph.loaders.walmart",
+    "movielens-100k": "shopgraph.loaders.movielens",
+    "csv": "shopgraph.loaders.csv_folder",
 }
 
 
@@ -31,7 +31,7 @@ def load(graph, dataset: str, path: Path | None = None, reset: bool = False, pro
 
     ``currency`` (an ISO 4217 code) is the currency of the products whose data names none; a product's own
     currency always wins."""
-    from loaders.writer import write_tables
+    from shopgraph.loaders.writer import write_tables
 
     default_currency = None
     if currency is not None:

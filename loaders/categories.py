@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from loaders.tables import CATEGORY_COLUMNS
+from shopgraph.loaders.tables import CATEGORY_COLUMNS
 
 PATH_SEPARATOR = " > "
 _LEVEL_SEPARATOR = "--"

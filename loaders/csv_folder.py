@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders import categories as category_paths
-from loaders.tables import (
+from shopgraph.loaders import categories as category_paths
+from shopgraph.loaders.tables import (
     CATEGORY_COLUMNS,
     EVENT_COLUMNS,
     EVENT_TYPES,

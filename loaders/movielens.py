@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders import categories as category_paths
-from loaders import sources
-from loaders.tables import CATEGORY_COLUMNS, EVENT_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS, Tables
+from shopgraph.loaders import categories as category_paths
+from shopgraph.loaders import sources
+from shopgraph.loaders.tables import CATEGORY_COLUMNS, EVENT_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS, Tables
 
 RECBOLE = "recbole==1.2.1"
 RECBOLE_WHEEL = "recbole-1.2.1-*.whl"

@@ -26,10 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders import categories as category_paths
-from loaders import sources
-from loaders.retail_categories import categorise
-from loaders.tables import EVENT_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS, Rejection, Tables
+from shopgraph.loaders import categories as category_paths
+from shopgraph.loaders import sources
+from shopgraph.loaders.retail_categories import categorise
+from shopgraph.loaders.tables import EVENT_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS, Rejection, Tables
 
 UCI_URL = "https://archive.ics.uci.edu/static/public/352/online+retail.zip"
 SHARED_FOLDER = "online-retail"

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from loaders import categories as category_paths
-from loaders.tables import Tables
+from shopgraph.loaders import categories as category_paths
+from shopgraph.loaders.tables import Tables
 
 Row = dict[str, Any]
 

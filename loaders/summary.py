@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from loaders.tables import Rejection
+from shopgraph.loaders.tables import Rejection
 
 NODE_LABELS = ("Product", "Category", "Brand", "Tag", "User", "Order")
 RELATIONSHIP_TYPES = ("PARENT_OF", "IN_CATEGORY", "MADE_BY", "TAGGED", "PLACED", "CONTAINS", "PURCHASED",

@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders import categories as category_paths
-from loaders import sources
-from loaders.tables import PRODUCT_COLUMNS, Rejection, Tables, currency_code
+from shopgraph.loaders import categories as category_paths
+from shopgraph.loaders import sources
+from shopgraph.loaders.tables import PRODUCT_COLUMNS, Rejection, Tables, currency_code
 
 SHARED_FOLDER = "walmart-5k"
 UNCATEGORISED = ("Other",)

@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from graph.db import Graph
-from loaders import rows as make
-from loaders.summary import LoadSummary
-from loaders.tables import Tables
+from shopgraph.graph.db import Graph
+from shopgraph.loaders import rows as make
+from shopgraph.loaders.summary import LoadSummary
+from shopgraph.loaders.tables import Tables
 
 #: Rows per transaction for statements that write a few relationships per row.
 BATCH_SIZES = {

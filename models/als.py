@@ -9,8 +9,8 @@ import warnings
 
 import numpy as np
 
-from models.base import FactorRecommender, check_finite
-from models.data import Interactions
+from shopgraph.models.base import FactorRecommender, check_finite
+from shopgraph.models.data import Interactions
 
 
 class ALSRecommender(FactorRecommender):

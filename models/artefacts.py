@@ -17,15 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from graph.settings import PROJECT_ROOT
-from models.base import json_default
+from shopgraph.graph.settings import artifacts_dir
+from shopgraph.models.base import json_default
 
 VERSION_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
 def store_root(root: Path | str | None = None) -> Path:
     """The folder holding the versions: ``<artefacts root>/models``."""
-    base = Path(root) if root is not None else Path(os.environ.get("SHOPGRAPH_ARTIFACTS", PROJECT_ROOT / "artifacts"))
+    base = Path(root) if root is not None else artifacts_dir()
     return base / "models"
 
 

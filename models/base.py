@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 import scipy.sparse as sp
 
-from models.data import Interactions
+from shopgraph.models.data import Interactions
 
 #: Users scored per batch: a batch's dense score block is batch x products float32.
 BATCH_USERS = 512

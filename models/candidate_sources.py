@@ -15,14 +15,14 @@ from collections.abc import Callable, Set
 from dataclasses import dataclass
 from typing import Any
 
-from graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
-from models.fresh_feedback import FRESH_SOURCES
-from models.rules import Ranked
-from models.serving_blend import (CandidatePool, ProductVectors, Seeds, add_source_rows, add_vector_scores,
+from shopgraph.graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
+from shopgraph.models.fresh_feedback import FRESH_SOURCES
+from shopgraph.models.rules import Ranked
+from shopgraph.models.serving_blend import (CandidatePool, ProductVectors, Seeds, add_source_rows, add_vector_scores,
                                   newest_seeds, rescale_like_training, taken_products, taste_vector)
-from models.serving_cache import SharedValue
-from models.strategy_files import StrategyLibrary
-from models.vocabulary import GENERATORS
+from shopgraph.models.serving_cache import SharedValue
+from shopgraph.models.strategy_files import StrategyLibrary
+from shopgraph.models.vocabulary import GENERATORS
 
 #: The candidate sources each generator reads in Cypher (mf, trending and popular need none per shopper).
 GENERATOR_SOURCES = {

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from models.base import Recommender, csr_arrays, csr_from_arrays, top_k
-from models.data import Interactions
+from shopgraph.models.base import Recommender, csr_arrays, csr_from_arrays, top_k
+from shopgraph.models.data import Interactions
 
 BOUGHT_WITH_NEIGHBOURS = 20
 

@@ -19,8 +19,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from models.base import Recommender, csr_arrays, csr_from_arrays, top_k
-from models.data import Interactions
+from shopgraph.models.base import Recommender, csr_arrays, csr_from_arrays, top_k
+from shopgraph.models.data import Interactions
 
 NEIGHBOURS = 20
 _TOKENS = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from models import metrics
-from models.rules import DIVERSITY_WINDOW, Ranked, diversify
+from shopgraph.models import metrics
+from shopgraph.models.rules import DIVERSITY_WINDOW, Ranked, diversify
 
 #: The caps training weighs, tightest first.
 CAPS = (1, 2, 3, 4, 5)
@@ -61,7 +61,7 @@ def serving_cap(setting: int | None | str, metadata: dict[str, Any] | None) -> i
         return setting
     chosen = (metadata or {}).get("diversity")
     if not chosen:
-        from models.rules import DIVERSITY_CAP
+        from shopgraph.models.rules import DIVERSITY_CAP
 
         return DIVERSITY_CAP
     return chosen.get("cap")

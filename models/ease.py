@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.base import Recommender
-from models.data import Interactions
+from shopgraph.models.base import Recommender
+from shopgraph.models.data import Interactions
 
 
 class EASERecommender(Recommender):

@@ -15,9 +15,9 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from models.base import Recommender, check_finite
-from models.data import Interactions
-from models.tf_support import tensorflow
+from shopgraph.models.base import Recommender, check_finite
+from shopgraph.models.data import Interactions
+from shopgraph.models.tf_support import tensorflow
 
 
 def shop_graph(interactions: Interactions) -> nx.Graph:

@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models import metrics
-from models.base import Recommender, json_default
-from models.data import Interactions
-from models.splits import Split, random_split, temporal_split
+from shopgraph.models import metrics
+from shopgraph.models.base import Recommender, json_default
+from shopgraph.models.data import Interactions
+from shopgraph.models.splits import Split, random_split, temporal_split
 
 K = 10
 
@@ -116,9 +116,9 @@ MULTI_LEARNERS = ("decision_tree", "random_forest", "gradient_boosting", "neural
 
 
 def _peer(name: str, params: dict[str, Any], seed: int) -> Recommender:
-    from models.als import ALSRecommender
-    from models.ease import EASERecommender
-    from models.popularity import PopularityRecommender
+    from shopgraph.models.als import ALSRecommender
+    from shopgraph.models.ease import EASERecommender
+    from shopgraph.models.popularity import PopularityRecommender
 
     if name == "als":
         return ALSRecommender(**{**params, "seed": seed})
@@ -152,11 +152,11 @@ def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: b
     """
     from tqdm.auto import tqdm
 
-    import loaders
-    from models.generators import GENERATORS, carve_validation, fit_generators
-    from models.hybrid import HybridRecommender
-    from models.multi import MultiRecommender
-    from models.tuning import fit_and_choose
+    from shopgraph import loaders
+    from shopgraph.models.generators import GENERATORS, carve_validation, fit_generators
+    from shopgraph.models.hybrid import HybridRecommender
+    from shopgraph.models.multi import MultiRecommender
+    from shopgraph.models.tuning import fit_and_choose
 
     if dataset not in PROTOCOLS:
         raise ValueError(f"no evaluation protocol for {dataset!r}; choose one of {', '.join(sorted(PROTOCOLS))}")
@@ -224,7 +224,7 @@ def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: b
 
     served_facts = None
     if served:
-        from models.served_evaluation import CAP_VARIANTS, SERVED_STRATEGIES, served_rows, with_in_memory
+        from shopgraph.models.served_evaluation import CAP_VARIANTS, SERVED_STRATEGIES, served_rows, with_in_memory
 
         stage("served")
         found, served_facts = served_rows(tables, interactions, split, protocol.metrics, K,
@@ -249,7 +249,7 @@ def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: b
 def summarise(rows: list[dict[str, Any]], metric: str = "ndcg@10") -> dict[str, Any]:
     """The best ShopGraph strategy against the best peer on ``metric``; with served rows, also the shop's
     default strategy as served against that peer (the figure a shopper gets)."""
-    from models.serving import DEFAULT_STRATEGY
+    from shopgraph.models.serving import DEFAULT_STRATEGY
 
     ours = max((r for r in rows if r["family"] == "shopgraph"), key=lambda r: r["metrics"][metric])
     peer = max((r for r in rows if r["family"] == "peer"), key=lambda r: r["metrics"][metric])
@@ -312,7 +312,7 @@ def markdown_table(result: dict[str, Any]) -> str:
                           f"NDCG@10 {summary['default_served_value']:.4f}, "
                           f"**{summary['default_served_ratio']:.2f}x** the best peer."]
         if result.get("strategy_ranks"):
-            from models.served_evaluation import rank_line
+            from shopgraph.models.served_evaluation import rank_line
 
             lines += ["", "Where the strategies asked for with `--strategy` rank:", ""]
             lines += [f"- {rank_line(rank)}" for rank in result["strategy_ranks"]]

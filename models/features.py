@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from models.vocabulary import GENERATORS
+from shopgraph.models.vocabulary import GENERATORS
 
 PRODUCT_LEVEL = ("popular", "trending")
 ABSENT_RANK = 1000.0

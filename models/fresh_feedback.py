@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import Any
 
-from graph.recommendations import RATED, Interaction
-from models.rules import Ranked
-from models.serving_blend import SEED_WEIGHTS, CandidatePool, Seeds, blend
+from shopgraph.graph.recommendations import RATED, Interaction
+from shopgraph.models.rules import Ranked
+from shopgraph.models.serving_blend import SEED_WEIGHTS, CandidatePool, Seeds, blend
 
 #: Interactions since the stored list beyond which folding gives way to a live build.
 FRESH_LIMIT = 10

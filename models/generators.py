@@ -12,15 +12,15 @@ from typing import Any
 
 import pandas as pd
 
-from models.base import Recommender
-from models.collaborative import CollaborativeRecommender
-from models.content import ContentRecommender
-from models.data import Interactions
-from models.embedding import EmbeddingRecommender
-from models.features import GENERATORS
-from models.mf import MFRecommender
-from models.popularity import PopularityRecommender, TrendingRecommender
-from models.splits import Split, random_split, temporal_split
+from shopgraph.models.base import Recommender
+from shopgraph.models.collaborative import CollaborativeRecommender
+from shopgraph.models.content import ContentRecommender
+from shopgraph.models.data import Interactions
+from shopgraph.models.embedding import EmbeddingRecommender
+from shopgraph.models.features import GENERATORS
+from shopgraph.models.mf import MFRecommender
+from shopgraph.models.popularity import PopularityRecommender, TrendingRecommender
+from shopgraph.models.splits import Split, random_split, temporal_split
 
 
 GENERATOR_CLASSES: dict[str, type[Recommender]] = {

@@ -13,10 +13,10 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from models.base import Recommender
-from models.data import Interactions
-from models.generators import GENERATORS, fit_with_validation
-from models.splits import Split
+from shopgraph.models.base import Recommender
+from shopgraph.models.data import Interactions
+from shopgraph.models.generators import GENERATORS, fit_with_validation
+from shopgraph.models.splits import Split
 
 COLD_GENERATORS = ("popular", "trending", "content")
 GRID = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)

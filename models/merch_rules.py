@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from graph.rules import PIN_LIMIT, ActiveRule, Rules
-from models.rules import Ranked
-from models.serving_cache import SharedValue
+from shopgraph.graph.rules import PIN_LIMIT, ActiveRule, Rules
+from shopgraph.models.rules import Ranked
+from shopgraph.models.serving_cache import SharedValue
 
 #: How long the rules read from the graph are used before they are read again, in seconds. A rule created
 #: in this process is seen at once (``refresh``); other processes see it within this time.

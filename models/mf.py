@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.base import FactorRecommender, check_finite
-from models.data import Interactions
-from models.tf_support import tensorflow
+from shopgraph.models.base import FactorRecommender, check_finite
+from shopgraph.models.data import Interactions
+from shopgraph.models.tf_support import tensorflow
 
 
 class MFRecommender(FactorRecommender):

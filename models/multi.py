@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from models.base import Recommender, csr_arrays, csr_from_arrays
-from models.data import Interactions
-from models.features import FEATURES, CandidateBlock, ShopFacts, candidate_features
-from models.generators import GENERATORS, fit_with_validation
-from models.ranker_inference import MultiRanker, _logit
-from models.splits import Split
-from models.tf_support import tensorflow
+from shopgraph.models.base import Recommender, csr_arrays, csr_from_arrays
+from shopgraph.models.data import Interactions
+from shopgraph.models.features import FEATURES, CandidateBlock, ShopFacts, candidate_features
+from shopgraph.models.generators import GENERATORS, fit_with_validation
+from shopgraph.models.ranker_inference import MultiRanker, _logit
+from shopgraph.models.splits import Split
+from shopgraph.models.tf_support import tensorflow
 
 LEARNERS = ("decision_tree", "random_forest", "gradient_boosting", "neural_net")
 

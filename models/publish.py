@@ -30,9 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from graph import model_versions
-from graph.publish_lock import LockBusy, LockLost, PublishLock
-from models.artefacts import read_arrays, read_ids, read_metadata, version_folder
+from shopgraph.graph import model_versions
+from shopgraph.graph.publish_lock import LockBusy, LockLost, PublishLock
+from shopgraph.models.artefacts import read_arrays, read_ids, read_metadata, version_folder
 
 EMBEDDING_DIMENSIONS = 64
 BATCH_SIZE = 5000
@@ -271,7 +271,7 @@ def _link_with_text_model(graph, folder: Path, product_ids: list[str], version: 
     try:
         import pandas as pd
 
-        from models.content import new_product_neighbours
+        from shopgraph.models.content import new_product_neighbours
     except ImportError:
         return 0, set()
     products = pd.DataFrame(graph.read("products_for_content", productIds=product_ids))

@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from graph.recommendations import ShopperHistory
-from models.candidate_sources import STRATEGY_GENERATORS, CandidateSources
-from models.rules import Ranked
-from models.serving_artefacts import ArtefactWatch
-from models.serving_blend import CandidatePool, Seeds, blend, taste_vector
-from models.serving_features import feature_matrix
-from models.vocabulary import GENERATORS
+from shopgraph.graph.recommendations import ShopperHistory
+from shopgraph.models.candidate_sources import STRATEGY_GENERATORS, CandidateSources
+from shopgraph.models.rules import Ranked
+from shopgraph.models.serving_artefacts import ArtefactWatch
+from shopgraph.models.serving_blend import CandidatePool, Seeds, blend, taste_vector
+from shopgraph.models.serving_features import feature_matrix
+from shopgraph.models.vocabulary import GENERATORS
 
 #: Blend weights while no trained version says otherwise (metadata.json "hybrid" "weights").
 DEFAULT_WEIGHTS = {"collaborative": 0.35, "content": 0.25, "mf": 0.1, "embedding": 0.1, "trending": 0.15,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from graph.recommendations import PURCHASED, ShopperHistory
+from shopgraph.graph.recommendations import PURCHASED, ShopperHistory
 
 #: At most this many products of one category in the first ``DIVERSITY_WINDOW`` places.
 DIVERSITY_CAP = 3

@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph.settings import Neo4jSettings, home
-from loaders.tables import Tables
-from models.data import Interactions
-from models.splits import Split
+from shopgraph.graph.settings import Neo4jSettings, home
+from shopgraph.loaders.tables import Tables
+from shopgraph.models.data import Interactions
+from shopgraph.models.splits import Split
 
 #: How long a list each shopper is asked for; the protocol's filter may take some of it away.
 SERVED_K = 20
@@ -100,12 +100,12 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
     settings the default strategy is also served under. What each command printed goes to ``logs`` (default
     ``.shopgraph/evaluate-<dataset>/commands/``).
     """
-    from bench.scratch import bench_neo4j, child_environment
-    from bench.shop import run_shopgraph
-    from graph.db import Graph
-    from loaders.writer import write_tables
-    from models.evaluation import score_lists
-    from models.serving import DEFAULT_STRATEGY
+    from shopgraph.bench.scratch import bench_neo4j, child_environment
+    from shopgraph.bench.shop import run_shopgraph
+    from shopgraph.graph.db import Graph
+    from shopgraph.loaders.writer import write_tables
+    from shopgraph.models.evaluation import score_lists
+    from shopgraph.models.serving import DEFAULT_STRATEGY
 
     protocol_metrics = tuple(protocol_metrics)
     rows: list[dict[str, Any]] = []

@@ -31,17 +31,17 @@ from collections.abc import Callable, Set
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
-from models import rules
-from models.candidate_sources import STRATEGY_GENERATORS, CandidateSources, Limits
-from models.diversity import cap_setting, serving_cap
-from models.fresh_feedback import FRESH_LIMIT
-from models.ranking import Ranker
-from models.serving_artefacts import ArtefactWatch
-from models.serving_blend import choose_seeds
-from models.serving_cache import ShopperCache
-from models.stored_ranking import StoredRanking
-from models.strategy_files import StrategyLibrary
+from shopgraph.graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
+from shopgraph.models import rules
+from shopgraph.models.candidate_sources import STRATEGY_GENERATORS, CandidateSources, Limits
+from shopgraph.models.diversity import cap_setting, serving_cap
+from shopgraph.models.fresh_feedback import FRESH_LIMIT
+from shopgraph.models.ranking import Ranker
+from shopgraph.models.serving_artefacts import ArtefactWatch
+from shopgraph.models.serving_blend import choose_seeds
+from shopgraph.models.serving_cache import ShopperCache
+from shopgraph.models.stored_ranking import StoredRanking
+from shopgraph.models.strategy_files import StrategyLibrary
 
 __all__ = ["DEFAULT_STRATEGY", "STORED_STRATEGY", "STORED_SIZE", "STORED_MAX_AGE", "STRATEGIES", "MAX_K", "Limits",
            "Recommendation", "RecommendationService", "UnknownShopper", "UnknownStrategy"]

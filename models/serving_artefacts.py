@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.settings import PROJECT_ROOT
-from models.artefacts import latest_version, version_folder
-from models.serving_cache import SharedValue
+from shopgraph.graph.settings import artifacts_dir
+from shopgraph.models.artefacts import latest_version, version_folder
+from shopgraph.models.serving_cache import SharedValue
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def artefacts_root(root: Path | str | None = None) -> Path:
     """The artefact store's root folder (its versions live under ``models/``)."""
     if root is not None:
         return Path(root)
-    return Path(os.environ.get("SHOPGRAPH_ARTIFACTS", PROJECT_ROOT / "artifacts"))
+    return artifacts_dir()
 
 
 def newest_version(root: Path | str | None = None) -> Path | None:
@@ -110,7 +110,7 @@ def _load_ranker(folder: Path):
     if not (folder / "ranker.npz").is_file():
         return None
     try:
-        from models.ranker_inference import MultiRanker
+        from shopgraph.models.ranker_inference import MultiRanker
     except ImportError:
         return None
     try:

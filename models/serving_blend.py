@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from graph.recommendations import (ADDED_TO_CART, DISLIKED, LIKED, PURCHASED, RATED, SOURCES, VIEWED, Candidate,
+from shopgraph.graph.recommendations import (ADDED_TO_CART, DISLIKED, LIKED, PURCHASED, RATED, SOURCES, VIEWED, Candidate,
                                    ShopperHistory)
-from models.rules import Ranked
+from shopgraph.models.rules import Ranked
 
 #: How much one interaction says about what a shopper wants (before recency); views only seed cold starts.
 SEED_WEIGHTS = {PURCHASED: 1.0, LIKED: 0.9, ADDED_TO_CART: 0.7, VIEWED: 0.25}

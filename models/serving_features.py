@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from graph.recommendations import DISLIKED, PURCHASED, Candidate, ShopperHistory
-from models.features import ABSENT_RANK, assemble
+from shopgraph.graph.recommendations import DISLIKED, PURCHASED, Candidate, ShopperHistory
+from shopgraph.models.features import ABSENT_RANK, assemble
 
 PER_GENERATOR = 100
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models.data import Interactions
+from shopgraph.models.data import Interactions
 
 
 @dataclass

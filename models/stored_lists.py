@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from models.serving import RecommendationService
+from shopgraph.models.serving import RecommendationService
 
 #: Shoppers ranked at once: their reads overlap in Neo4j, which has the cores Python lacks.
 PARALLEL_SHOPPERS = 4

@@ -11,10 +11,10 @@ import json
 import time
 from collections.abc import Callable
 
-from graph.recommendations import ShopperState
-from models.candidate_sources import CandidateSources
-from models.fresh_feedback import fold, foldable, fresh_seeds
-from models.rules import Ranked
+from shopgraph.graph.recommendations import ShopperState
+from shopgraph.models.candidate_sources import CandidateSources
+from shopgraph.models.fresh_feedback import fold, foldable, fresh_seeds
+from shopgraph.models.rules import Ranked
 
 
 class StoredRanking:

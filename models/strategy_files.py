@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.recommendations import Candidate
-from graph.settings import CYPHER_DIR, PROJECT_ROOT
-from models.strategy_guard_rails import COLUMNS, PARAMETERS, Problem, explain_problems, text_problems
+from shopgraph.graph.recommendations import Candidate
+from shopgraph.graph.settings import CYPHER_DIR, workspace
+from shopgraph.models.strategy_guard_rails import COLUMNS, PARAMETERS, Problem, explain_problems, text_problems
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +84,9 @@ def default_folders() -> tuple[Path, ...]:
 
 
 def shown(path: Path) -> str:
-    """A path as problems name it: relative to the project when inside it."""
+    """A path as problems name it: relative to the checkout or the shop's home when inside it."""
     try:
-        return str(path.resolve().relative_to(PROJECT_ROOT))
+        return str(path.resolve().relative_to(workspace()))
     except ValueError:
         return str(path)
 
@@ -134,7 +134,7 @@ def _column_names(declared: str) -> tuple[str, ...]:
 
 
 def _builtin_names() -> tuple[str, ...]:
-    from models.serving import STRATEGIES  # here, not above: serving imports this module
+    from shopgraph.models.serving import STRATEGIES  # here, not above: serving imports this module
 
     return STRATEGIES
 

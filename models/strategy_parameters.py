@@ -16,9 +16,9 @@ def sample_shopper(graph) -> str | None:
 
 def strategy_parameters(graph, user_id: str | None, k: int = 10) -> dict[str, Any]:
     """``{"userId", "k", "seeds"}`` for the shopper (no seeds for a visitor or an id the graph does not know)."""
-    from graph.recommendations import RecommendationRepository
-    from models.serving import Limits
-    from models.serving_blend import choose_seeds
+    from shopgraph.graph.recommendations import RecommendationRepository
+    from shopgraph.models.serving import Limits
+    from shopgraph.models.serving_blend import choose_seeds
 
     limits = Limits()
     history = RecommendationRepository(graph).history(user_id, limits.history) if user_id is not None else None

@@ -20,14 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.artefacts import VersionWriter
-from models.data import Interactions
-from models.diversity import category_keys, choose_cap
-from models.tuning import fit_and_choose
-from models.features import FEATURES
-from models.generators import GENERATORS, carve_validation, fit_generators
-from models.hybrid import HybridRecommender
-from models.multi import MultiRecommender
+from shopgraph.models.artefacts import VersionWriter
+from shopgraph.models.data import Interactions
+from shopgraph.models.diversity import category_keys, choose_cap
+from shopgraph.models.tuning import fit_and_choose
+from shopgraph.models.features import FEATURES
+from shopgraph.models.generators import GENERATORS, carve_validation, fit_generators
+from shopgraph.models.hybrid import HybridRecommender
+from shopgraph.models.multi import MultiRecommender
 
 MODELS = (*GENERATORS, "hybrid", "multi")
 #: A temporal validation period needs this much history before it.

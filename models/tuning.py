@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.base import Recommender
-from models.generators import GENERATORS, fit_generators
-from models.splits import Split
+from shopgraph.models.base import Recommender
+from shopgraph.models.generators import GENERATORS, fit_generators
+from shopgraph.models.splits import Split
 
 #: Settings weighed per generator, the generator's defaults first (a tie keeps them).
 CANDIDATES: dict[str, tuple[dict[str, Any], ...]] = {
@@ -35,7 +35,7 @@ def fit_and_choose(split: Split, seed: int, names: tuple[str, ...] = GENERATORS,
     (what the shop's models are then fitted with) and a report of every candidate's validation NDCG@10.
     A generator named in ``fixed`` keeps those settings and is not weighed.
     """
-    from models.evaluation import measure
+    from shopgraph.models.evaluation import measure
 
     fixed = fixed or {}
     fitted: dict[str, Recommender] = {}

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import server
-from graph.db import Graph
-from graph.settings import LocalServer, Neo4jSettings
+from shopgraph.graph import server
+from shopgraph.graph.db import Graph
+from shopgraph.graph.settings import LocalServer, Neo4jSettings
 
 TESTS = Path(__file__).parent
 
@@ -62,7 +62,7 @@ def graph(session_graph: Graph) -> Graph:
 
 @pytest.fixture
 def app(graph: Graph, neo4j_settings: Neo4jSettings):
-    from webapp.app import create_app
+    from shopgraph.webapp.app import create_app
 
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": neo4j_settings, "SECRET_KEY": "test"})
     yield app

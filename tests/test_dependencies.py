@@ -14,7 +14,8 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUR_PACKAGES = ("bench", "graph", "loaders", "models", "webapp", "tests")
+#: The checkout's folders of code; all but the tests install as `shopgraph.<folder>`.
+OUR_PACKAGES = ("bench", "cli", "graph", "loaders", "models", "webapp", "tests")
 
 #: Declared for what they do without being imported by name.
 NOT_IMPORTED = {
@@ -55,7 +56,7 @@ def _imported_distributions() -> dict[str, str]:
                     continue
                 for module in modules:
                     top = module.split(".")[0]
-                    if top in sys.stdlib_module_names or top in OUR_PACKAGES:
+                    if top in sys.stdlib_module_names or top in ("shopgraph", "tests"):
                         continue
                     for distribution in from_module.get(top, [top]):
                         found.setdefault(_name(distribution), str(path.relative_to(ROOT)))

@@ -11,8 +11,8 @@ import re
 
 from flask import request
 
-from graph.events import InvalidEvent, check_id
-from webapp.errors import ApiError
+from shopgraph.graph.events import InvalidEvent, check_id
+from shopgraph.webapp.errors import ApiError
 
 _INTEGER = re.compile(r"-?[0-9]{1,9}")
 

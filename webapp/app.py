@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import Flask
 
-from webapp import limits, logs, metrics_endpoint, request_ids
-from webapp.errors import register_error_handlers
-from webapp.extensions import neo4j
-from webapp.timed_graph import TimedGraph
+from shopgraph.webapp import limits, logs, metrics_endpoint, request_ids
+from shopgraph.webapp.errors import register_error_handlers
+from shopgraph.webapp.extensions import neo4j
+from shopgraph.webapp.timed_graph import TimedGraph
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -45,7 +45,7 @@ def register_extensions(app: Flask) -> None:
     neo4j.init_app(app)
     # Every query the app sends is timed for /metrics.
     app.extensions["neo4j"] = TimedGraph(app.extensions["neo4j"])
-    for optional in ("webapp.security",):
+    for optional in ("shopgraph.webapp.security",):
         try:
             module = __import__(optional, fromlist=["init_app"])
         except ModuleNotFoundError as error:
@@ -56,7 +56,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.blueprints import registered
+    from shopgraph.webapp.blueprints import registered
 
     for blueprint, prefix in registered():
         app.register_blueprint(blueprint, url_prefix=prefix)

@@ -7,8 +7,8 @@ from flask import Flask, jsonify, render_template, request
 from neo4j.exceptions import ClientError, ConnectionAcquisitionTimeoutError, TransientError
 from werkzeug.exceptions import HTTPException
 
-from graph.db import GraphUnavailable
-from graph.timeouts import timed_out
+from shopgraph.graph.db import GraphUnavailable
+from shopgraph.graph.timeouts import timed_out
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, ValidationError
 
-from graph.cart import MAX_CART_QUANTITY
-from webapp.security import MAX_PASSWORD_LENGTH, password_problem
+from shopgraph.graph.cart import MAX_CART_QUANTITY
+from shopgraph.webapp.security import MAX_PASSWORD_LENGTH, password_problem
 
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 80

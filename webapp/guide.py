@@ -17,10 +17,10 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph import queries
-from graph.recommendations import SOURCES
-from webapp.cli.queries import _parse_value as parse_cli_value
-from webapp.graph_picture import Edge, Node, render
+from shopgraph.graph import queries
+from shopgraph.graph.recommendations import SOURCES
+from shopgraph.cli.queries import _parse_value as parse_cli_value
+from shopgraph.webapp.graph_picture import Edge, Node, render
 
 #: The recommendation service's own reads, in the order a request runs them, then the cold-start sources.
 RECOMMENDATION_QUERIES = ("user_history", *[s for s in SOURCES if s not in ("trending", "popular")],
@@ -184,7 +184,7 @@ def model_picture():
 
 def strategy_queries(graph, library, user_id: str | None) -> list[Query]:
     """Each strategy file as a guide query, with the parameters the shop would give ``user_id``."""
-    from models.strategy_parameters import strategy_parameters
+    from shopgraph.models.strategy_parameters import strategy_parameters
 
     params = strategy_parameters(graph, user_id)
     return [Query(name, strategy.header, strategy.statement, dict(params), strategy.example)
@@ -195,7 +195,7 @@ def contents(graph, library=None) -> dict[str, Any]:
     """Everything the guide template shows: the model, the neighbourhood queries, the recommendation and
     merchandising queries with their parameters, the strategy files (``library``, default the shop's folders)
     and the problems of those skipped, and the example ids used."""
-    from models.strategy_files import StrategyLibrary
+    from shopgraph.models.strategy_files import StrategyLibrary
 
     groups = {"neighbourhood": ["shopper_neighbourhood", "product_neighbourhood"],
               "recommendations": list(RECOMMENDATION_QUERIES), "merchandising": list(MERCHANDISING_QUERIES)}

@@ -1,6 +1,6 @@
 """gunicorn's settings and hooks for the shop.
 
-``shopgraph serve`` runs ``gunicorn --config python:webapp.gunicorn_conf webapp.wsgi:app`` with its own --bind,
+``shopgraph serve`` runs ``gunicorn --config python:shopgraph.webapp.gunicorn_conf shopgraph.webapp.wsgi:app`` with its own --bind,
 --workers and --threads; a deployment that runs gunicorn itself can use the same command. Do not add
 ``--preload``: the app must be imported by each worker, after ``on_starting`` has set up the metrics folder.
 
@@ -18,8 +18,8 @@ import re
 import sys
 from pathlib import Path
 
-from graph.settings import home
-from webapp import logs
+from shopgraph.graph.settings import home
+from shopgraph.webapp import logs
 
 workers = int(os.environ.get("SHOPGRAPH_WORKERS", "2"))
 # Requests mostly wait on Neo4j, so threads per worker overlap that waiting cheaply.

@@ -17,9 +17,9 @@ from typing import Any
 from flask import current_app, request
 from neo4j.exceptions import IncompleteCommit
 
-from graph.idempotency import DEFAULT_TTL_SECONDS, IdempotentWrites, KeyReused, Outcome, Work
-from webapp.errors import ApiError
-from webapp.neo4j_ext import graph
+from shopgraph.graph.idempotency import DEFAULT_TTL_SECONDS, IdempotentWrites, KeyReused, Outcome, Work
+from shopgraph.webapp.errors import ApiError
+from shopgraph.webapp.neo4j_ext import graph
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

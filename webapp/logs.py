@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 
-from webapp import request_ids
+from shopgraph.webapp import request_ids
 
 FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] request_id=%(request_id)s %(name)s: %(message)s"
 #: gunicorn's own, so its lines and the app's read alike.

@@ -14,15 +14,15 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 
-from graph.catalog import Catalog
-from graph.settings import PROJECT_ROOT
-from models import rules as engine_rules
-from models.merch_rules import GraphMerchandiserRules, describe_changes
-from models.serving import RecommendationService
-from webapp import recommender
-from webapp.display import display_name
-from webapp.graph_picture import Edge, Node, render
-from webapp.neo4j_ext import graph
+from shopgraph.graph.catalog import Catalog
+from shopgraph.graph.settings import reports_dir
+from shopgraph.models import rules as engine_rules
+from shopgraph.models.merch_rules import GraphMerchandiserRules, describe_changes
+from shopgraph.models.serving import RecommendationService
+from shopgraph.webapp import recommender
+from shopgraph.webapp.display import display_name
+from shopgraph.webapp.graph_picture import Edge, Node, render
+from shopgraph.webapp.neo4j_ext import graph
 
 
 class _Inspector:
@@ -55,7 +55,7 @@ class _Inspector:
 def init_app(app: Flask) -> None:
     recommender.init_app(app)
     app.extensions.setdefault("merch_inspector", _Inspector(app))
-    app.config.setdefault("REPORTS_DIR", PROJECT_ROOT / "reports")
+    app.config.setdefault("REPORTS_DIR", reports_dir())
 
 
 def _inspector() -> _Inspector:

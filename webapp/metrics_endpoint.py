@@ -25,7 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from webapp import model_status, ops_metrics
+from shopgraph.webapp import model_status, ops_metrics
 
 blueprint = Blueprint("ops", __name__)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from neo4j.exceptions import DriverError, Neo4jError
 
-from webapp import recommender
+from shopgraph.webapp import recommender
 
 
 def live_model() -> dict[str, Any] | None:

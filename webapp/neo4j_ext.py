@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from graph.db import Graph
-from graph.settings import Neo4jSettings
-from graph.timeouts import request_timeout
+from shopgraph.graph.db import Graph
+from shopgraph.graph.settings import Neo4jSettings
+from shopgraph.graph.timeouts import request_timeout
 
 
 class Neo4j:

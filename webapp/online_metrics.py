@@ -42,9 +42,9 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from graph.experiments import Experiments, RecommendationLists, assign_variant, tally_id
-from models.serving_cache import SharedValue
-from webapp import ops_metrics
+from shopgraph.graph.experiments import Experiments, RecommendationLists, assign_variant, tally_id
+from shopgraph.models.serving_cache import SharedValue
+from shopgraph.webapp import ops_metrics
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from flask import Flask
 
-from graph.cart import MAX_CART_QUANTITY, MAX_ORDER_QUANTITY
-from graph.catalog import SORTS
-from graph.events import EVENT_TYPES, MAX_ID_LENGTH, NOT_BLANK
-from webapp import idempotency
-from models.serving import DEFAULT_STRATEGY, STRATEGIES
-from models.vocabulary import EVIDENCE_KINDS
+from shopgraph.graph.cart import MAX_CART_QUANTITY, MAX_ORDER_QUANTITY
+from shopgraph.graph.catalog import SORTS
+from shopgraph.graph.events import EVENT_TYPES, MAX_ID_LENGTH, NOT_BLANK
+from shopgraph.webapp import idempotency
+from shopgraph.models.serving import DEFAULT_STRATEGY, STRATEGIES
+from shopgraph.models.vocabulary import EVIDENCE_KINDS
 
 API_PREFIX = "/api/v1"
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from neo4j.exceptions import DriverError, Neo4jError
 
-from webapp import model_status
-from webapp.neo4j_ext import graph
+from shopgraph.webapp import model_status
+from shopgraph.webapp.neo4j_ext import graph
 
 log = logging.getLogger(__name__)
 

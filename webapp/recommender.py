@@ -13,13 +13,13 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from graph.catalog import Catalog
-from graph.db import GraphUnavailable
-from models.merch_rules import GraphMerchandiserRules
-from models.serving import DEFAULT_STRATEGY, Recommendation, RecommendationService
-from models.vocabulary import GROUP_EVIDENCE, PLAIN_EVIDENCE, PRODUCT_EVIDENCE
-from webapp import ops_metrics
-from webapp.shelf_cache import TTL, ShelfCache
+from shopgraph.graph.catalog import Catalog
+from shopgraph.graph.db import GraphUnavailable
+from shopgraph.models.merch_rules import GraphMerchandiserRules
+from shopgraph.models.serving import DEFAULT_STRATEGY, Recommendation, RecommendationService
+from shopgraph.models.vocabulary import GROUP_EVIDENCE, PLAIN_EVIDENCE, PRODUCT_EVIDENCE
+from shopgraph.webapp import ops_metrics
+from shopgraph.webapp.shelf_cache import TTL, ShelfCache
 
 log = logging.getLogger(__name__)
 

@@ -26,11 +26,11 @@ from flask import Flask, abort, current_app, g, redirect, render_template, reque
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from graph.tokens import ApiToken, Tokens
-from graph.users import Users
-from webapp import throttling
-from webapp.errors import ApiError, json_error
-from webapp.neo4j_ext import graph
+from shopgraph.graph.tokens import ApiToken, Tokens
+from shopgraph.graph.users import Users
+from shopgraph.webapp import throttling
+from shopgraph.webapp.errors import ApiError, json_error
+from shopgraph.webapp.neo4j_ext import graph
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128

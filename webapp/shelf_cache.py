@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from graph.catalog import Catalog
-from models.serving_cache import ExpiringCache
-from webapp import ops_metrics
+from shopgraph.graph.catalog import Catalog
+from shopgraph.models.serving_cache import ExpiringCache
+from shopgraph.webapp import ops_metrics
 
 #: How long a card or name is reused, in seconds: the most a shelf lags behind a change.
 TTL = 120.0

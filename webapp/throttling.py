@@ -32,9 +32,9 @@ from flask import Flask, Response, current_app, render_template, request
 from flask_limiter import RateLimitExceeded, RequestLimit
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from graph.users import normalise_email
-from webapp.errors import json_error
-from webapp.extensions import limiter
+from shopgraph.graph.users import normalise_email
+from shopgraph.webapp.errors import json_error
+from shopgraph.webapp.extensions import limiter
 
 DEVICE_COOKIE = "shopgraph_device"
 DEVICE_COOKIE_DAYS = 365
@@ -144,7 +144,7 @@ def _breached(limit: RequestLimit) -> Response:
         response, _ = json_error(429, "too_many_requests",
                                  f"Too many requests from this client; try again in {seconds} seconds.")
     elif request.endpoint in ("auth.signin", "auth.signup"):
-        from webapp.forms import SignInForm, SignUpForm
+        from shopgraph.webapp.forms import SignInForm, SignUpForm
 
         form = SignInForm() if request.endpoint == "auth.signin" else SignUpForm()
         form.form_errors.append(f"Too many attempts from here. Please wait {wait} and try again.")

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from graph import queries
-from graph.db import Graph
-from webapp import ops_metrics
+from shopgraph.graph import queries
+from shopgraph.graph.db import Graph
+from shopgraph.webapp import ops_metrics
 
 _NAME = re.compile(r"[a-z0-9_]+")
 

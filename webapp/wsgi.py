@@ -1,4 +1,4 @@
-"""The WSGI entry point gunicorn serves (`webapp.wsgi:app`).
+"""The WSGI entry point gunicorn serves (`shopgraph.webapp.wsgi:app`).
 
 Sessions and CSRF tokens are signed with SHOPGRAPH_SECRET_KEY. Every gunicorn worker must sign with the same
 key, or a shopper signed in by one worker is a stranger to the next; without the variable each worker would
@@ -7,7 +7,7 @@ keeps it in .shopgraph/secret_key.)
 """
 import os
 
-from webapp.app import create_app
+from shopgraph.webapp.app import create_app
 
 
 class MissingSecretKey(RuntimeError):

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench import report
-from bench.run import BenchConfig, run
+from shopgraph.bench import report
+from shopgraph.bench.run import BenchConfig, run
 from tests.bench.tiny_shop import write_invoices
 
 ENDPOINTS = {"health", "recommendations", "product_page", "search_page"}

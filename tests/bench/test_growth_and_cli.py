@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-import loaders
-from bench.growth import cloned_shoppers
-from bench.workloads import build
-from models.serving import DEFAULT_STRATEGY
+from shopgraph import loaders
+from shopgraph.bench.growth import cloned_shoppers
+from shopgraph.bench.workloads import build
+from shopgraph.models.serving import DEFAULT_STRATEGY
 from tests.bench.tiny_shop import write_invoices
-from webapp.cli import main
+from shopgraph.cli import main
 
 
 def test_cloned_shoppers_repeat_every_history_under_new_ids(tmp_path):

@@ -56,7 +56,7 @@ def shop_url(neo4j_settings, artifacts):
     log = open(artifacts / "gunicorn.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--worker-class", "gthread", "--threads", "4", "--timeout", "60", "webapp.wsgi:app"],
+         "--worker-class", "gthread", "--threads", "4", "--timeout", "60", "shopgraph.webapp.wsgi:app"],
         env=env, cwd=Path(__file__).resolve().parents[2], stdout=subprocess.DEVNULL, stderr=log)
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/api/v1/health", process)

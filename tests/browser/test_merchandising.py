@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from graph.users import Users
+from shopgraph.graph.users import Users
 from tests.merch.accounts import MERCHANDISER, merchandiser_hash
 from tests.webapp.shop import stock
 

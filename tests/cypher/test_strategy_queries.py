@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.models.shop_fixture import build_shop
-from webapp.cli import main
+from shopgraph.cli import main
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from graph import server
-from graph.settings import PROJECT_ROOT
-from webapp.cli import main
+from shopgraph.graph import server
+from shopgraph.graph.settings import CYPHER_DIR
+from shopgraph.cli import main
 
 
 def test_status_reports_the_running_server_and_its_password(neo4j_settings, test_server, monkeypatch):
@@ -98,7 +98,7 @@ def test_every_node_merged_by_a_key_has_a_uniqueness_constraint_on_it(session_gr
     session_graph.apply_schema()
     constraints = {(row["labels"][0], row["properties"][0])
                    for row in session_graph.read("SHOW CONSTRAINTS YIELD labelsOrTypes AS labels, properties")}
-    merged = {(label, key) for path in (PROJECT_ROOT / "cypher").glob("*.cypher")
+    merged = {(label, key) for path in CYPHER_DIR.glob("*.cypher")
               for label, key in re.findall(r"MERGE \(\w*:(\w+) \{(\w+):", path.read_text())}
 
     assert merged, "no MERGE by key found: the pattern no longer matches the library"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import loaders
-from loaders import csv_folder
-from loaders.writer import graph_counts
-from webapp.cli import main
+from shopgraph import loaders
+from shopgraph.loaders import csv_folder
+from shopgraph.loaders.writer import graph_counts
+from shopgraph.cli import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "csv-example"
 

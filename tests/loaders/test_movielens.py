@@ -7,9 +7,9 @@ import zipfile
 import pandas as pd
 import pytest
 
-import loaders
-from loaders import movielens
-from loaders.writer import graph_counts
+from shopgraph import loaders
+from shopgraph.loaders import movielens
+from shopgraph.loaders.writer import graph_counts
 
 
 @pytest.fixture(scope="module")

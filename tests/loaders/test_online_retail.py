@@ -10,9 +10,9 @@ import time
 import pandas as pd
 import pytest
 
-import loaders
-from loaders.online_retail import SERVICE_CODES
-from loaders.writer import graph_counts
+from shopgraph import loaders
+from shopgraph.loaders.online_retail import SERVICE_CODES
+from shopgraph.loaders.writer import graph_counts
 from tests.conftest import data_dir
 
 pytestmark = pytest.mark.slow

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import loaders
-from loaders import online_retail
-from loaders.online_retail import is_product_code, shop_title
-from loaders.retail_categories import categorise
-from loaders.writer import graph_counts
+from shopgraph import loaders
+from shopgraph.loaders import online_retail
+from shopgraph.loaders.online_retail import is_product_code, shop_title
+from shopgraph.loaders.retail_categories import categorise
+from shopgraph.loaders.writer import graph_counts
 from tests.conftest import data_dir
 
 HEADER = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"]

@@ -6,10 +6,10 @@ import zipfile
 import pandas as pd
 import pytest
 
-import loaders
-from loaders import walmart
-from loaders.categories import category_id, split_path
-from loaders.writer import graph_counts
+from shopgraph import loaders
+from shopgraph.loaders import walmart
+from shopgraph.loaders.categories import category_id, split_path
+from shopgraph.loaders.writer import graph_counts
 from tests.conftest import data_dir
 
 

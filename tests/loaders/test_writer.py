@@ -8,11 +8,11 @@ import neo4j
 import pytest
 from click.testing import CliRunner
 
-import loaders
-from loaders import csv_folder, rows, writer
-from loaders.summary import LoadSummary
-from loaders.tables import Rejection
-from loaders.writer import add_product_keys, graph_counts, write_tables
+from shopgraph import loaders
+from shopgraph.loaders import csv_folder, rows, writer
+from shopgraph.loaders.summary import LoadSummary
+from shopgraph.loaders.tables import Rejection
+from shopgraph.loaders.writer import add_product_keys, graph_counts, write_tables
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "csv-example"
 
@@ -127,7 +127,7 @@ def cli_env(monkeypatch, neo4j_settings):
 
 
 def test_the_load_command_prints_the_summary(graph, cli_env):
-    from webapp.cli import main
+    from shopgraph.cli import main
 
     result = CliRunner().invoke(main, ["load", "csv", "--path", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
@@ -136,7 +136,7 @@ def test_the_load_command_prints_the_summary(graph, cli_env):
 
 
 def test_the_load_command_explains_a_bad_folder(graph, cli_env, tmp_path):
-    from webapp.cli import main
+    from shopgraph.cli import main
 
     result = CliRunner().invoke(main, ["load", "csv", "--path", str(tmp_path)])
     assert result.exit_code == 1

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from webapp.security import hash_password
+from shopgraph.webapp.security import hash_password
 
 MERCHANDISER = {"email": "mia@example.com", "password": "Mia-sells-mugs-2024", "name": "Mia Merchant"}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.users import Users
+from shopgraph.graph.users import Users
 from tests.merch.accounts import MERCHANDISER, merchandiser_hash
 from tests.webapp.conftest import Shopper, ada, bob, integration_token, merchandiser_token, shop  # noqa: F401
 from tests.webapp.shop import sign_in

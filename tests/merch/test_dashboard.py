@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from graph.rules import Rules, check_rule
+from shopgraph.graph.rules import Rules, check_rule
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 

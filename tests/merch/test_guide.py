@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from webapp.guide import RECOMMENDATION_QUERIES, cypher_literal, example_params
+from shopgraph.webapp.guide import RECOMMENDATION_QUERIES, cypher_literal, example_params
 
 BROWSER_ORIGIN = "http://127.0.0.1:7474"
 

@@ -1,9 +1,9 @@
 """The merchandiser rules on a ranked list, as a pure function: what each kind does to the list a shopper sees."""
 from __future__ import annotations
 
-from graph.rules import ActiveRule
-from models.merch_rules import apply_rules
-from models.rules import Ranked
+from shopgraph.graph.rules import ActiveRule
+from shopgraph.models.merch_rules import apply_rules
+from shopgraph.models.rules import Ranked
 
 
 def ranked(*ids: str) -> list[Ranked]:

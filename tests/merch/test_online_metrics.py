@@ -17,12 +17,12 @@ import pytest
 from click.testing import CliRunner
 from neo4j.exceptions import ServiceUnavailable
 
-from graph.db import Graph
-from graph.experiments import Experiments, RecommendationLists, assign_variant, wilson_interval
+from shopgraph.graph.db import Graph
+from shopgraph.graph.experiments import Experiments, RecommendationLists, assign_variant, wilson_interval
 from tests.merch.accounts import flush
 from tests.webapp.shop import bearer
-from webapp.cli import main
-from webapp.online_metrics import ListLog
+from shopgraph.cli import main
+from shopgraph.webapp.online_metrics import ListLog
 
 REC_LINK = re.compile(r'class="card-link" href="/products/([^"?]+)\?rec=([0-9a-f]{32})"')
 
@@ -344,7 +344,7 @@ def test_a_batch_that_fails_every_try_is_dropped_and_counted(shop, caplog):
 
 
 def test_a_click_before_its_list_waits_for_it(shop, monkeypatch):
-    monkeypatch.setattr("webapp.online_metrics.CLICK_RETRY_PAUSE", 0.2)
+    monkeypatch.setattr("shopgraph.webapp.online_metrics.CLICK_RETRY_PAUSE", 0.2)
     log = ListLog(shop, delay=0.01)
 
     log.add("click", {"listId": "9" * 32, "productId": "22423", "at": datetime.now(timezone.utc), "userId": "u-bob"})
@@ -359,8 +359,8 @@ def test_a_click_before_its_list_waits_for_it(shop, monkeypatch):
 EXITING = """
 import sys
 from datetime import datetime, timezone
-from graph.db import Graph
-from webapp.online_metrics import ListLog
+from shopgraph.graph.db import Graph
+from shopgraph.webapp.online_metrics import ListLog
 log = ListLog(Graph(), delay=60)
 log.add("list", {"id": sys.argv[1], "strategy": "hybrid", "surface": "home", "at": datetime.now(timezone.utc),
                  "userId": "u-bob", "experimentId": None, "variant": None, "productIds": ["22423"]})

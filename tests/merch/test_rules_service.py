@@ -5,9 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from graph.rules import Rules, check_rule
-from models.merch_rules import GraphMerchandiserRules
-from models.serving import STRATEGIES, RecommendationService
+from shopgraph.graph.rules import Rules, check_rule
+from shopgraph.models.merch_rules import GraphMerchandiserRules
+from shopgraph.models.serving import STRATEGIES, RecommendationService
 from tests.models.shop_fixture import build_shop
 
 
@@ -129,7 +129,7 @@ def test_the_shop_applies_the_rules_to_what_a_shopper_sees(app, ada, merchandise
     """The shop's own recommender (home page, API) runs the rules once models.rules' hook is wired to
     models.merch_rules.GraphMerchandiserRules; a rule made through the API shows at once, even in a list
     the shopper saw a moment before."""
-    from webapp import recommender
+    from shopgraph.webapp import recommender
 
     with app.app_context():
         if not isinstance(recommender.service().merchandiser_rules, GraphMerchandiserRules):

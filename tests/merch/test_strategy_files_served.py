@@ -6,15 +6,15 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from loaders.writer import write_tables
-from models.evaluation import measure, score_lists
-from models.popularity import PopularityRecommender
-from models.served_evaluation import rank_line, served_lists, training_tables, where_it_ranks
-from models.strategy_files import StrategyLibrary
-from models.strategy_parameters import strategy_parameters
+from shopgraph.loaders.writer import write_tables
+from shopgraph.models.evaluation import measure, score_lists
+from shopgraph.models.popularity import PopularityRecommender
+from shopgraph.models.served_evaluation import rank_line, served_lists, training_tables, where_it_ranks
+from shopgraph.models.strategy_files import StrategyLibrary
+from shopgraph.models.strategy_parameters import strategy_parameters
 from tests.models.test_served_evaluation import tiny_retail_protocol
 from tests.webapp.shop import bearer
-from webapp.cli import main
+from shopgraph.cli import main
 
 #: A strategy the built-in ones lack: the cheapest products of the categories the shopper's products are in.
 CHEAPEST_IN_YOUR_AISLES = """// The cheapest products of the categories the shopper's products are in, each saying which of

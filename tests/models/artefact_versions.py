@@ -49,7 +49,7 @@ def publish_metadata(graph, root, metadata: dict, version: str = "20240101T00000
     """Publishes a version holding nothing but ``metadata`` (trained weights, a diversity cap...): the graph's
     trained edges and vectors stay as they are, and serving takes the version's metadata as the live one's.
     Returns its folder, where a test may add more files (a ranker) before serving first reads it."""
-    from models.publish import publish
+    from shopgraph.models.publish import publish
 
     folder = root / "models" / version
     folder.mkdir(parents=True)

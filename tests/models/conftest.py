@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.data import Interactions
-from models.serving import RecommendationService
+from shopgraph.models.data import Interactions
+from shopgraph.models.serving import RecommendationService
 from tests.models.shop_fixture import build_shop
 from tests.models.synthetic import synthetic_tables
 

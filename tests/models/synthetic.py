@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from loaders.tables import Tables
+from shopgraph.loaders.tables import Tables
 
 AISLES = {
     "kitchen": ["teapot", "mug", "kettle", "tea towel", "cake tin", "whisk", "apron", "jug"],

@@ -9,11 +9,11 @@ import re
 import pytest
 from click.testing import CliRunner
 
-import loaders
-from models.artefacts import read_metadata
-from models.serving import RecommendationService
-from models.training import MODELS
-from webapp.cli import main
+from shopgraph import loaders
+from shopgraph.models.artefacts import read_metadata
+from shopgraph.models.serving import RecommendationService
+from shopgraph.models.training import MODELS
+from shopgraph.cli import main
 
 #: A products-only catalogue in the Walmart sample's format: text, categories, brands, tags and aggregate ratings
 #: (Product Rating over Product Reviews Count), no shoppers. mug-2 has reviews but no rating, as many Walmart

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.base import Recommender
-from models.content import ContentRecommender, new_product_neighbours
+from shopgraph.models.base import Recommender
+from shopgraph.models.content import ContentRecommender, new_product_neighbours
 
 
 def test_neighbours_share_words_and_aisles(toy_shop):

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.data import EVENT_WEIGHTS, interactions_from_graph
+from shopgraph.models.data import EVENT_WEIGHTS, interactions_from_graph
 
 FIXTURE = """
 CREATE (home:Category {id: 'home', name: 'Home'})

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from models.diversity import DiversitySettingError, cap_setting, choose_cap
-from models.serving import RecommendationService
+from shopgraph.models.diversity import DiversitySettingError, cap_setting, choose_cap
+from shopgraph.models.serving import RecommendationService
 from tests.models.artefact_versions import publish_metadata
 from tests.models.shop_fixture import AISLE
 

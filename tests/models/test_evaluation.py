@@ -8,10 +8,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from models.evaluation import evaluate, markdown_table, write_report
-from models.served_evaluation import SERVED_STRATEGIES
+from shopgraph.models.evaluation import evaluate, markdown_table, write_report
+from shopgraph.models.served_evaluation import SERVED_STRATEGIES
 from tests.models.synthetic import synthetic_ratings
-from webapp.cli import main
+from shopgraph.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_the_command_refuses_an_unknown_dataset():
 
 
 def test_serving_side_modules_do_not_import_tensorflow():
-    code = ("import sys, models.ranker_inference, models.artefacts, models.features, models.content, "
-            "models.data; print('tensorflow' in sys.modules)")
+    code = ("import sys, shopgraph.models.ranker_inference, shopgraph.models.artefacts, shopgraph.models.features, "
+            "shopgraph.models.content, shopgraph.models.data; print('tensorflow' in sys.modules)")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "False"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graph.recommendations import RecommendationRepository
-from models.data import interactions_from_graph
-from models.features import FEATURES, ShopFacts, pair_features
-from models.serving_features import feature_matrix
+from shopgraph.graph.recommendations import RecommendationRepository
+from shopgraph.models.data import interactions_from_graph
+from shopgraph.models.features import FEATURES, ShopFacts, pair_features
+from shopgraph.models.serving_features import feature_matrix
 from tests.models.shop_fixture import PRODUCTS
 
 

@@ -3,8 +3,8 @@ keeps the stored ranking for the rest, and never brings back what the shopper mu
 folded is built live."""
 from __future__ import annotations
 
-from models.fresh_feedback import FRESH_LIMIT
-from models.stored_lists import store_lists
+from shopgraph.models.fresh_feedback import FRESH_LIMIT
+from shopgraph.models.stored_lists import store_lists
 from tests.models.test_stored_lists import buy, ids, put_first
 
 TRENDING = [{"kind": "trending"}]
@@ -86,7 +86,7 @@ def test_more_fresh_interactions_than_the_limit_build_the_list_live(tiny_shop, s
 
 def test_every_worker_folds_the_same_event(tiny_shop, service, tmp_path):
     """Another process took the event: this service has no cached list to forget and still shows it."""
-    from models.serving import RecommendationService
+    from shopgraph.models.serving import RecommendationService
 
     store_lists(service, ["alice"])
     other = RecommendationService(tiny_shop, artefacts_dir=tmp_path / "artifacts")

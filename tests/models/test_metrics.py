@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from models import metrics
+from shopgraph.models import metrics
 
 RECOMMENDED = [3, 1, 7, 5]
 RELEVANT = {1, 5, 9}

@@ -7,12 +7,12 @@ import threading
 
 import pytest
 
-from graph import publish_lock
-from graph.publish_lock import PublishLock
-from graph.recommendations import RecommendationRepository
-from models.publish import PublishBusy, publish
-from models.serving import RecommendationService
-from models.serving_artefacts import ArtefactWatch, newest_version
+from shopgraph.graph import publish_lock
+from shopgraph.graph.publish_lock import PublishLock
+from shopgraph.graph.recommendations import RecommendationRepository
+from shopgraph.models.publish import PublishBusy, publish
+from shopgraph.models.serving import RecommendationService
+from shopgraph.models.serving_artefacts import ArtefactWatch, newest_version
 from tests.models.artefact_versions import edges, write_version
 from tests.models.shop_fixture import build_shop
 

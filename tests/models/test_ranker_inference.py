@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.features import FEATURES, CandidateBlock
-from models.multi import train_ranker
-from models.ranker_inference import MultiRanker
+from shopgraph.models.features import FEATURES, CandidateBlock
+from shopgraph.models.multi import train_ranker
+from shopgraph.models.ranker_inference import MultiRanker
 
 
 @pytest.fixture(scope="module")

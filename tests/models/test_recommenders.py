@@ -5,16 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.als import ALSRecommender
-from models.base import NotFitted, Recommender
-from models.collaborative import CollaborativeRecommender, ItemItemRecommender, UserUserRecommender
-from models.content import ContentRecommender
-from models.ease import EASERecommender
-from models.embedding import EmbeddingRecommender
-from models.hybrid import HybridRecommender
-from models.mf import MFRecommender
-from models.multi import MultiRecommender
-from models.popularity import PopularityRecommender, TrendingRecommender
+from shopgraph.models.als import ALSRecommender
+from shopgraph.models.base import NotFitted, Recommender
+from shopgraph.models.collaborative import CollaborativeRecommender, ItemItemRecommender, UserUserRecommender
+from shopgraph.models.content import ContentRecommender
+from shopgraph.models.ease import EASERecommender
+from shopgraph.models.embedding import EmbeddingRecommender
+from shopgraph.models.hybrid import HybridRecommender
+from shopgraph.models.mf import MFRecommender
+from shopgraph.models.multi import MultiRecommender
+from shopgraph.models.popularity import PopularityRecommender, TrendingRecommender
 from tests.models.conftest import SMALL_GENERATORS
 
 VALIDATION = {"kind": "temporal", "days": 30}

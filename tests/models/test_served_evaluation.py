@@ -5,10 +5,10 @@ import json
 
 import pandas as pd
 
-import loaders
-from models.data import Interactions
-from models.served_evaluation import served_lists, training_tables
-from models.splits import temporal_split
+from shopgraph import loaders
+from shopgraph.models.data import Interactions
+from shopgraph.models.served_evaluation import served_lists, training_tables
+from shopgraph.models.splits import temporal_split
 from tests.bench.tiny_shop import write_invoices
 
 CUTOFF = pd.Timestamp("2011-08-01")

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from models.serving import STRATEGIES, RecommendationService, UnknownStrategy
+from shopgraph.models.serving import STRATEGIES, RecommendationService, UnknownStrategy
 from tests.models.artefact_versions import publish_metadata
 from tests.models.shop_fixture import AISLE
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import time
 
-from models.serving import Recommendation, RecommendationService
-from models.serving_cache import ShopperCache
+from shopgraph.models.serving import Recommendation, RecommendationService
+from shopgraph.models.serving_cache import ShopperCache
 
 
 def test_a_cached_list_is_reused_until_forget(tiny_shop, tmp_path):

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from graph.recommendations import RecommendationRepository
-from models.publish import PublishError, publish, publish_new_products
-from models.serving import RecommendationService
+from shopgraph.graph.recommendations import RecommendationRepository
+from shopgraph.models.publish import PublishError, publish, publish_new_products
+from shopgraph.models.serving import RecommendationService
 from tests.models.artefact_versions import PRODUCT_IDS, edges, write_version
 from tests.models.shop_fixture import PRODUCTS, USERS, build_shop
 
@@ -97,8 +97,8 @@ def test_a_new_product_gets_similar_products_at_once(tiny_shop, tmp_path):
 def test_a_new_product_is_placed_by_the_trained_text_model(tiny_shop, tmp_path):
     import pandas as pd
 
-    from models.content import ContentRecommender
-    from models.data import Interactions
+    from shopgraph.models.content import ContentRecommender
+    from shopgraph.models.data import Interactions
     from tests.models.shop_fixture import CATEGORIES, ORDERS
 
     events = pd.DataFrame([{"user_id": user, "product_id": item, "type": "purchase", "value": 1.0,

@@ -5,10 +5,10 @@ from collections import Counter
 
 import pytest
 
-from graph.recommendations import Interaction, ShopperHistory
-from models import rules
-from models.rules import Ranked, diversify, excluded_products
-from models.serving import STRATEGIES, RecommendationService
+from shopgraph.graph.recommendations import Interaction, ShopperHistory
+from shopgraph.models import rules
+from shopgraph.models.rules import Ranked, diversify, excluded_products
+from shopgraph.models.serving import STRATEGIES, RecommendationService
 from tests.models.shop_fixture import AISLE, PRODUCTS
 
 PRODUCT_IDS = [p["id"] for p in PRODUCTS]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from models.data import Interactions
-from models.splits import random_split, temporal_split
+from shopgraph.models.data import Interactions
+from shopgraph.models.splits import random_split, temporal_split
 
 
 def _events(rows):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.recommendations import Candidate
-from models.strategy_files import STRATEGY_DIR, StrategyLibrary, UnknownStrategyFile
-from models.strategy_parameters import strategy_parameters
+from shopgraph.graph.recommendations import Candidate
+from shopgraph.models.strategy_files import STRATEGY_DIR, StrategyLibrary, UnknownStrategyFile
+from shopgraph.models.strategy_parameters import strategy_parameters
 
 HEADER = """// The test shopper's aisle, cheapest first.
 // Parameters: userId (string), k (int), seeds (list of {id, weight})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.strategy_files import StrategyLibrary
+from shopgraph.models.strategy_files import StrategyLibrary
 
 HEADER = """// Products for the test shopper.
 // Parameters: userId (string), k (int), seeds (list of {id, weight})

@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from models.artefacts import latest_version, read_arrays, read_ids, read_metadata
-from models.features import FEATURES
-from models.ranker_inference import MultiRanker
-from models.training import MODELS, NothingToLearn, train_all
+from shopgraph.models.artefacts import latest_version, read_arrays, read_ids, read_metadata
+from shopgraph.models.features import FEATURES
+from shopgraph.models.ranker_inference import MultiRanker
+from shopgraph.models.training import MODELS, NothingToLearn, train_all
 from tests.models.conftest import SMALL_GENERATORS
 
 

@@ -1,8 +1,8 @@
 """Generator settings chosen on the shop's own validation split."""
 from __future__ import annotations
 
-from models.generators import carve_validation
-from models.tuning import CANDIDATES, fit_and_choose
+from shopgraph.models.generators import carve_validation
+from shopgraph.models.tuning import CANDIDATES, fit_and_choose
 from tests.models.conftest import SMALL_GENERATORS
 
 

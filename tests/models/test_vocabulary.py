@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from graph.recommendations import SOURCES
-from graph.settings import CYPHER_DIR
-from models.serving import STRATEGIES
-from models.vocabulary import EVIDENCE_KINDS, GENERATORS, GROUP_EVIDENCE, PLAIN_EVIDENCE, PRODUCT_EVIDENCE
+from shopgraph.graph.recommendations import SOURCES
+from shopgraph.graph.settings import CYPHER_DIR
+from shopgraph.models.serving import STRATEGIES
+from shopgraph.models.vocabulary import EVIDENCE_KINDS, GENERATORS, GROUP_EVIDENCE, PLAIN_EVIDENCE, PRODUCT_EVIDENCE
 from tests.models.shop_fixture import USERS
-from webapp.recommender import describe
+from shopgraph.webapp.recommender import describe
 
 KIND = re.compile(r"kind:\s*'([a-z_]+)'")
 #: Strings a query chooses in a CASE and returns as the kind through a variable named ``evidence``

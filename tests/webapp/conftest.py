@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from graph.db import Graph
-from graph.settings import Neo4jSettings
-from graph.tokens import Tokens
+from shopgraph.graph.db import Graph
+from shopgraph.graph.settings import Neo4jSettings
+from shopgraph.graph.tokens import Tokens
 from tests.webapp.shop import ADA, BOB, csrf_token, sign_in, stock
 
 
@@ -69,7 +69,7 @@ def integration_token(shop) -> str:
 @pytest.fixture
 def client_without_neo4j():
     """A test client of an app whose Neo4j does not answer (nothing listens on its port)."""
-    from webapp.app import create_app
+    from shopgraph.webapp.app import create_app
 
     dead = Neo4jSettings(uri="neo4j://127.0.0.1:1", user="neo4j", password="x")
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": dead, "SECRET_KEY": "t"})

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from graph.settings import Neo4jSettings
-from models.artefacts import VersionWriter
-from models.publish import publish
+from shopgraph.graph.settings import Neo4jSettings
+from shopgraph.models.artefacts import VersionWriter
+from shopgraph.models.publish import publish
 
 #: A Neo4j nobody answers at: nothing listens on port 1.
 UNREACHABLE = Neo4jSettings(uri="neo4j://127.0.0.1:1", user="neo4j", password="x")
@@ -48,7 +48,7 @@ def trained_version(store: Path, graph=None) -> str:
 @contextmanager
 def app_on(settings: Neo4jSettings, artefacts: Path, **config) -> Iterator:
     """An app whose graph is ``settings`` and whose trained models come from ``artefacts``."""
-    from webapp.app import create_app
+    from shopgraph.webapp.app import create_app
 
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": settings, "SECRET_KEY": "test",
                       "ARTEFACTS_DIR": artefacts, **config})

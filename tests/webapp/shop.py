@@ -5,8 +5,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from graph.db import Graph
-from webapp.security import hash_password
+from shopgraph.graph.db import Graph
+from shopgraph.webapp.security import hash_password
 
 FIXTURE = Path(__file__).parent / "fixtures" / "shop.cypher"
 ADA = {"id": "u-ada", "email": "ada@example.com", "password": "Ada-loves-engines-1843"}

@@ -6,7 +6,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-from graph.db import Graph
+from shopgraph.graph.db import Graph
 
 #: The longest a helper waits for the graph to reach the state a test needs before it gives up.
 PATIENCE = 60.0

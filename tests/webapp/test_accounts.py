@@ -126,7 +126,7 @@ def test_session_cookies_are_http_only_and_same_site(client, shop):
 
 
 def test_cookies_are_secure_when_the_shop_is_served_over_https(neo4j_settings, shop):
-    from webapp.app import create_app
+    from shopgraph.webapp.app import create_app
 
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": neo4j_settings, "SECRET_KEY": "t",
                       "SESSION_COOKIE_SECURE": True})

@@ -6,8 +6,8 @@ from urllib.parse import unquote
 import pytest
 from flask import url_for
 
-from graph.tokens import Tokens
-from webapp.blueprints import api
+from shopgraph.graph.tokens import Tokens
+from shopgraph.webapp.blueprints import api
 from tests.webapp.shop import bearer
 
 
@@ -135,9 +135,9 @@ def test_an_integration_token_cannot_read_a_users_recommendations(client, integr
 
 
 def test_a_merchandiser_account_reads_anyones_recommendations_with_its_session(app, shop):
-    from webapp.security import hash_password
+    from shopgraph.webapp.security import hash_password
     from tests.webapp.shop import sign_in
-    from graph.users import Users
+    from shopgraph.graph.users import Users
 
     Users(shop).create("merch@example.com", "Mia", hash_password("Merchandise-9!"), "merchandiser")
     client = app.test_client()

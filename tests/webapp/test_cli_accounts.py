@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from webapp.cli import main
+from shopgraph.cli import main
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from flask import Flask
 
-import loaders
+from shopgraph import loaders
 from tests.conftest import data_dir
-from webapp import display
+from shopgraph.webapp import display
 
 NAIL_POLISH = "2e17bf4acecdece67fc00f07ad62c910"  # the sample's first row: OPI nail polish at 8.95 USD
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.catalog import lucene_query, search_words
-from models.serving import Recommendation
-from webapp.display import display_name, excerpt, highlight, money, placeholder, stars, tells_more
-from webapp.recommender import describe
-from webapp.security import password_problem
+from shopgraph.graph.catalog import lucene_query, search_words
+from shopgraph.models.serving import Recommendation
+from shopgraph.webapp.display import display_name, excerpt, highlight, money, placeholder, stars, tells_more
+from shopgraph.webapp.recommender import describe
+from shopgraph.webapp.security import password_problem
 
 
 @pytest.mark.parametrize("raw, shown", [

@@ -1,7 +1,7 @@
 """The API document lists the evidence kinds (models.vocabulary) a recommendation's ``because`` may name."""
 from __future__ import annotations
 
-from models.vocabulary import EVIDENCE_KINDS
+from shopgraph.models.vocabulary import EVIDENCE_KINDS
 
 
 def test_the_api_document_lists_the_evidence_kinds(client):

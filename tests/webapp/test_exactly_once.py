@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from neo4j.exceptions import IncompleteCommit
 
-from graph.db import Graph
+from shopgraph.graph.db import Graph
 from tests.webapp.conftest import Shopper
 from tests.webapp.shop import ADA, bearer, sign_in
 

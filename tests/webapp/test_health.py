@@ -1,7 +1,7 @@
 """The health endpoints, up and down: /health (Neo4j answers), /health/live and /health/ready."""
 from __future__ import annotations
 
-from graph.settings import Neo4jSettings
+from shopgraph.graph.settings import Neo4jSettings
 from tests.webapp.operations import UNREACHABLE, app_on, trained_version
 
 
@@ -12,7 +12,7 @@ def test_health_is_ok_when_neo4j_answers(client):
 
 
 def test_health_is_a_json_503_when_neo4j_is_unreachable():
-    from webapp.app import create_app
+    from shopgraph.webapp.app import create_app
 
     dead = Neo4jSettings(uri="neo4j://127.0.0.1:1", user="neo4j", password="x")
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": dead})

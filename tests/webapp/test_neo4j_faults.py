@@ -11,14 +11,14 @@ from dataclasses import dataclass
 import pytest
 from neo4j.exceptions import ClientError
 
-from graph import server
-from graph.db import Graph
-from graph.settings import LocalServer, Neo4jSettings
-from graph.timeouts import TIMED_OUT
-from graph.tokens import Tokens
+from shopgraph.graph import server
+from shopgraph.graph.db import Graph
+from shopgraph.graph.settings import LocalServer, Neo4jSettings
+from shopgraph.graph.timeouts import TIMED_OUT
+from shopgraph.graph.tokens import Tokens
 from tests.webapp.shop import bearer, stock
 from tests.webapp.stall import PATIENCE, in_background, lock_held_on, wait_until_blocked
-from webapp.app import create_app
+from shopgraph.webapp.app import create_app
 
 CLIENTS = 4
 #: Shoppers each client rates a product for, one event each: every acknowledged rating is a distinct edge.

@@ -89,7 +89,7 @@ _PROBES = [
 
 @pytest.mark.parametrize("method, url, path, options", _PROBES, ids=[f"{m} {u[:40]}" for m, u, _, _ in _PROBES])
 def test_the_error_statuses_routes_give_are_documented(client, shop, method, url, path, options):
-    from graph.tokens import Tokens
+    from shopgraph.graph.tokens import Tokens
 
     headers = {}
     if options.get("token"):
@@ -118,9 +118,9 @@ def test_documented_query_parameters_are_the_ones_the_routes_read(client, shop):
 
 
 def test_the_strategies_and_event_types_listed_are_the_ones_accepted(client, shop):
-    from graph.events import EVENT_TYPES
-    from models.serving import STRATEGIES
-    from webapp import recommender
+    from shopgraph.graph.events import EVENT_TYPES
+    from shopgraph.models.serving import STRATEGIES
+    from shopgraph.webapp import recommender
 
     document = client.get(f"{PREFIX}/openapi.json").get_json()
     strategy = next(p for p in _operation(document, "/recommendations", "get")["parameters"] if p["name"] == "strategy")

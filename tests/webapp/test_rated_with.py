@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-import loaders
-from graph.tokens import Tokens
-from models.collaborative import ItemItemRecommender
-from models.data import interactions_from_graph
-from models.artefacts import VersionWriter
-from models.publish import publish
+from shopgraph import loaders
+from shopgraph.graph.tokens import Tokens
+from shopgraph.models.collaborative import ItemItemRecommender
+from shopgraph.models.data import interactions_from_graph
+from shopgraph.models.artefacts import VersionWriter
+from shopgraph.models.publish import publish
 from tests.webapp.shop import bearer
 
 FILMS = {"F1": "Toy Story", "F2": "Babe", "F3": "Fargo", "F4": "Heat", "F5": "Clerks"}

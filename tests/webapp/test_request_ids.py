@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from webapp import logs
+from shopgraph.webapp import logs
 
 GENERATED = re.compile(r"[0-9a-f]{32}")
 
@@ -61,8 +61,8 @@ def test_the_app_logs_with_request_ids_where_nothing_else_set_logging_up():
         "from webapp.app import create_app",
         "app = create_app({'SECRET_KEY': 'x'})",
         "with app.test_request_context(headers={'X-Request-ID': 'fresh-process-3'}):",
-        "    logging.getLogger('webapp.example').warning('written while handling a request')",
-        "logging.getLogger('webapp.example').warning('written outside any request')",
+        "    logging.getLogger('shopgraph.webapp.example').warning('written while handling a request')",
+        "logging.getLogger('shopgraph.webapp.example').warning('written outside any request')",
     ])
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

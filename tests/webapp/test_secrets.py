@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import pytest
 
-from webapp.cli.web import _secret_key
+from shopgraph.cli.web import _secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ def test_compose_stops_and_names_the_missing_secret(tmp_path):
 
 def test_gunicorn_with_several_workers_and_no_key_refuses_to_start():
     result = subprocess.run([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0",
-                             "webapp.wsgi:app"], cwd=ROOT, env=without_secrets(), capture_output=True, text=True,
+                             "shopgraph.webapp.wsgi:app"], cwd=ROOT, env=without_secrets(), capture_output=True, text=True,
                             timeout=120)
 
     assert result.returncode != 0

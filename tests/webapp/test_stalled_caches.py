@@ -7,14 +7,14 @@ import threading
 
 import pytest
 
-from graph.catalog import Catalog
-from graph.experiments import Experiments
-from graph.rules import ActiveRule, Rules
-from models.merch_rules import GraphMerchandiserRules
-from models.serving_artefacts import ArtefactWatch
+from shopgraph.graph.catalog import Catalog
+from shopgraph.graph.experiments import Experiments
+from shopgraph.graph.rules import ActiveRule, Rules
+from shopgraph.models.merch_rules import GraphMerchandiserRules
+from shopgraph.models.serving_artefacts import ArtefactWatch
 from tests.webapp.stall import PATIENCE, in_background
-from webapp.blueprints.shop import _MenuCache
-from webapp.online_metrics import OnlineMetrics
+from shopgraph.webapp.blueprints.shop import _MenuCache
+from shopgraph.webapp.online_metrics import OnlineMetrics
 
 
 class StalledRead:

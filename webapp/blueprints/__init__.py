@@ -5,11 +5,11 @@ import importlib
 
 # (module, url prefix); modules not written yet are skipped so the app always starts.
 BLUEPRINTS = [
-    ("webapp.blueprints.api", "/api/v1"),
-    ("webapp.blueprints.auth", None),
-    ("webapp.blueprints.shop", None),
-    ("webapp.blueprints.merch", None),
-    ("webapp.blueprints.rules_api", "/api/v1/rules"),
+    ("shopgraph.webapp.blueprints.api", "/api/v1"),
+    ("shopgraph.webapp.blueprints.auth", None),
+    ("shopgraph.webapp.blueprints.shop", None),
+    ("shopgraph.webapp.blueprints.merch", None),
+    ("shopgraph.webapp.blueprints.rules_api", "/api/v1/rules"),
 ]
 
 

@@ -14,16 +14,16 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from graph.catalog import DEFAULT_SORT, SORTS, Catalog
-from graph.events import Event, Feedback, InvalidEvent, parse_event, record_many_tx, record_tx
-from models.serving import DEFAULT_STRATEGY, UnknownShopper, UnknownStrategy
-from webapp import idempotency, online_metrics, openapi, readiness, recommender
+from shopgraph.graph.catalog import DEFAULT_SORT, SORTS, Catalog
+from shopgraph.graph.events import Event, Feedback, InvalidEvent, parse_event, record_many_tx, record_tx
+from shopgraph.models.serving import DEFAULT_STRATEGY, UnknownShopper, UnknownStrategy
+from shopgraph.webapp import idempotency, online_metrics, openapi, readiness, recommender
 # Arguments are read strictly, as the OpenAPI document states them.
-from webapp.api_args import bad, check_id_value, choice_arg, id_arg, int_arg, text_arg
-from webapp.display import display_name
-from webapp.errors import RETRY_AFTER_SECONDS, ApiError
-from webapp.neo4j_ext import graph
-from webapp.security import Caller, require_api_caller
+from shopgraph.webapp.api_args import bad, check_id_value, choice_arg, id_arg, int_arg, text_arg
+from shopgraph.webapp.display import display_name
+from shopgraph.webapp.errors import RETRY_AFTER_SECONDS, ApiError
+from shopgraph.webapp.neo4j_ext import graph
+from shopgraph.webapp.security import Caller, require_api_caller
 
 blueprint = Blueprint("api", __name__)
 blueprint.record_once(lambda state: recommender.init_app(state.app))

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from graph.users import EmailTaken, Users
-from webapp.forms import ConfirmForm, SignInForm, SignUpForm
-from webapp.neo4j_ext import graph
-from webapp.security import ShopUser, hash_password, safe_next, sign_in
-from webapp.throttling import remember_device, signin_limits, signup_limit
+from shopgraph.graph.users import EmailTaken, Users
+from shopgraph.webapp.forms import ConfirmForm, SignInForm, SignUpForm
+from shopgraph.webapp.neo4j_ext import graph
+from shopgraph.webapp.security import ShopUser, hash_password, safe_next, sign_in
+from shopgraph.webapp.throttling import remember_device, signin_limits, signup_limit
 
 blueprint = Blueprint("auth", __name__)
 

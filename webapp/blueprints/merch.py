@@ -21,17 +21,17 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
-from graph.events import MAX_ID_LENGTH
-from graph.experiments import CONVERSION_WINDOW_HOURS, Experiments, InvalidExperiment, RecommendationLists
-from graph.merch_stats import MerchStats
-from graph.rules import KINDS, MAX_NOTE_LENGTH, MAX_TARGET_LENGTH, TARGET_TYPES, InvalidRule, Rules, check_rule
-from graph.users import Users
-from models.serving import DEFAULT_STRATEGY
-from webapp import guide, merchandising, online_metrics, recommender
-from webapp.forms import ConfirmForm
-from webapp.graph_picture import bar_chart
-from webapp.neo4j_ext import graph
-from webapp.security import merchandiser_required
+from shopgraph.graph.events import MAX_ID_LENGTH
+from shopgraph.graph.experiments import CONVERSION_WINDOW_HOURS, Experiments, InvalidExperiment, RecommendationLists
+from shopgraph.graph.merch_stats import MerchStats
+from shopgraph.graph.rules import KINDS, MAX_NOTE_LENGTH, MAX_TARGET_LENGTH, TARGET_TYPES, InvalidRule, Rules, check_rule
+from shopgraph.graph.users import Users
+from shopgraph.models.serving import DEFAULT_STRATEGY
+from shopgraph.webapp import guide, merchandising, online_metrics, recommender
+from shopgraph.webapp.forms import ConfirmForm
+from shopgraph.webapp.graph_picture import bar_chart
+from shopgraph.webapp.neo4j_ext import graph
+from shopgraph.webapp.security import merchandiser_required
 
 blueprint = Blueprint("merch", __name__)
 blueprint.record_once(lambda state: merchandising.init_app(state.app))

@@ -14,13 +14,13 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from graph.events import NOT_BLANK
-from graph.rules import DEFAULT_WEIGHTS, KINDS, MAX_NOTE_LENGTH, MAX_TARGET_LENGTH, MAX_WEIGHT, TARGET_TYPES, \
+from shopgraph.graph.events import NOT_BLANK
+from shopgraph.graph.rules import DEFAULT_WEIGHTS, KINDS, MAX_NOTE_LENGTH, MAX_TARGET_LENGTH, MAX_WEIGHT, TARGET_TYPES, \
     InvalidRule, Rules, UnknownTarget, check_rule
-from webapp import merchandising, openapi
-from webapp.errors import ApiError
-from webapp.neo4j_ext import graph
-from webapp.security import require_api_caller
+from shopgraph.webapp import merchandising, openapi
+from shopgraph.webapp.errors import ApiError
+from shopgraph.webapp.neo4j_ext import graph
+from shopgraph.webapp.security import require_api_caller
 
 blueprint = Blueprint("rules_api", __name__)
 blueprint.record_once(lambda state: merchandising.init_app(state.app))

@@ -11,17 +11,17 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from graph.cart import Cart, checkout_tx
-from graph.catalog import DEFAULT_SORT, SORTS, Catalog
-from graph.db import GraphUnavailable
-from graph.events import Event, Feedback, InvalidEvent, parse_event
-from graph.idempotency import KeyReused
-from models.serving import DEFAULT_STRATEGY
-from models.serving_cache import SharedValue
-from webapp import display, idempotency, online_metrics, recommender
-from webapp.forms import ConfirmForm, FeedbackForm, QuantityForm
-from webapp.neo4j_ext import graph
-from webapp.security import safe_next
+from shopgraph.graph.cart import Cart, checkout_tx
+from shopgraph.graph.catalog import DEFAULT_SORT, SORTS, Catalog
+from shopgraph.graph.db import GraphUnavailable
+from shopgraph.graph.events import Event, Feedback, InvalidEvent, parse_event
+from shopgraph.graph.idempotency import KeyReused
+from shopgraph.models.serving import DEFAULT_STRATEGY
+from shopgraph.models.serving_cache import SharedValue
+from shopgraph.webapp import display, idempotency, online_metrics, recommender
+from shopgraph.webapp.forms import ConfirmForm, FeedbackForm, QuantityForm
+from shopgraph.webapp.neo4j_ext import graph
+from shopgraph.webapp.security import safe_next
 
 blueprint = Blueprint("shop", __name__)
 blueprint.record_once(lambda state: recommender.init_app(state.app))

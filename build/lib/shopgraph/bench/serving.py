@@ -1,0 +1,199 @@
+"""The serving phases: each endpoint of a running shop at 1, 8 and 32 concurrent clients, then a soak.
+
+Every phase is one ``bench.loadgen`` subprocess (Locust as a library) against the same gunicorn,
+one endpoint at a time, so health and recommendations are measured under the same conditions and
+their throughput ratio means something. The load generator shares the machine's cores with the
+shop and Neo4j; the ratio cancels much of that, absolute figures do not.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from shopgraph.bench.loadgen import MAX_EXTRA_WARMUP
+from shopgraph.bench.memory import MemorySampler
+from shopgraph.bench.workloads import Workload
+from shopgraph.graph.settings import workspace
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How long each phase runs; every phase also stops after ``max_requests`` measured requests."""
+
+    warmup: float
+    duration: float
+    max_requests: int = 200_000
+
+
+def run_phase(url: str, workloads: Sequence[Workload], clients: int, timing: Timing,
+              cursor: dict[str, int] | None = None, duration: float | None = None) -> dict:
+    """One load phase of ``clients`` closed-loop clients over ``workloads`` (mixed by weight).
+
+    ``cursor`` holds where each endpoint's walk through its paths stands; the phase starts there
+    and moves it on, so consecutive phases ask for different shoppers and products.
+    """
+    duration = timing.duration if duration is None else duration
+    cursor = {} if cursor is None else cursor
+    spec = {
+        "host": url,
+        "targets": [workload.target(cursor.get(workload.endpoint, 0)) for workload in workloads],
+        "clients": clients,
+        "warmup": timing.warmup,
+        "duration": duration,
+        "max_requests": timing.max_requests,
+        "seed": sum(cursor.values()),
+    }
+    # Spawning the clients, the warm-up and its extension, the phase, and room to start and stop.
+    limit = 30 + timing.warmup + MAX_EXTRA_WARMUP + duration + 60
+    process = subprocess.Popen([sys.executable, "-m", "shopgraph.bench.loadgen"], cwd=workspace(), text=True,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        out, err = process.communicate(json.dumps(spec), timeout=limit)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return _failed(clients, workloads, f"the load generator ran longer than {limit:.0f} s")
+    except BaseException:
+        process.kill()
+        process.communicate()
+        raise
+    if process.returncode != 0 or not out.strip():
+        return _failed(clients, workloads, f"the load generator failed (exit {process.returncode}): {err.strip()[-400:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    cursor.update(result.pop("next_offsets", {}))
+    return result
+
+
+def _failed(clients: int, workloads: Sequence[Workload], message: str) -> dict:
+    broken = {"requests": 0, "failures": 1, "errors": {message: 1}, "seconds": 0.0, "rps": 0.0,
+              "latency_ms": None, "distinct_paths": 0}
+    return {"clients": clients, "total": broken, "endpoints": {w.endpoint: dict(broken) for w in workloads}}
+
+
+def warm_up(url: str, workloads: dict[str, Workload], endpoints: Sequence[str], at_once: int = 4,
+            timeout: float = 180.0) -> dict[str, float]:
+    """Ask each endpoint a few times at once before anything is measured.
+
+    A fresh worker loads models, fills caches and has Neo4j plan its queries on its first requests;
+    that start-up is real but it is not serving speed. Returns the seconds each endpoint took to
+    answer its first requests (the cold start), failures included.
+    """
+    seconds = {}
+    with ThreadPoolExecutor(at_once) as pool:
+        for endpoint in endpoints:
+            workload = workloads[endpoint]
+            paths = [workload.paths[n % len(workload.paths)] for n in range(at_once)]
+            began = time.perf_counter()
+            list(pool.map(lambda path: _get(url + path, workload.headers, timeout), paths))
+            seconds[endpoint] = round(time.perf_counter() - began, 2)
+    return seconds
+
+
+def _get(url: str, headers: dict[str, str], timeout: float) -> int | None:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def measure(url: str, workloads: dict[str, Workload], endpoints: Sequence[str], clients: Sequence[int],
+            timing: Timing, cursor: dict[str, int], memory: MemorySampler | None = None, say: Say = print,
+            label: str = "") -> dict:
+    """Each endpoint alone at each client count, after a warm-up; returns the phases, the throughput
+    ratios and the cold-start seconds of each endpoint."""
+    if memory:
+        memory.mark("warm-up")
+    cold_start = warm_up(url, workloads, endpoints)
+    say(f"{label}warmed up: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cold_start.items()))
+    phases = []
+    for level in clients:
+        for endpoint in endpoints:
+            if memory:
+                memory.mark(f"{endpoint}@{level}")
+            result = run_phase(url, [workloads[endpoint]], level, timing, cursor)
+            phase = {"endpoint": endpoint, "clients": level, **result["endpoints"][endpoint]}
+            phases.append(phase)
+            say(f"{label}{endpoint:>15} at {level:>2} clients: {describe(phase)}")
+    if memory:
+        memory.mark("idle")
+    return {"phases": phases, "ratio": throughput_ratio(phases), "cold_start_seconds": cold_start}
+
+
+def soak(url: str, workloads: dict[str, Workload], clients: int, seconds: float, timing: Timing,
+         cursor: dict[str, int], memory: MemorySampler | None = None, say: Say = print) -> dict:
+    """A longer mixed run (mostly recommendations) for the memory figures."""
+    mix = {"recommendations": 6, "product_page": 2, "search_page": 1, "health": 1}
+    targets = [Workload(w.endpoint, w.paths, w.headers, mix.get(w.endpoint, 1)) for w in workloads.values()]
+    if memory:
+        memory.mark(f"soak@{clients}")
+    result = run_phase(url, targets, clients, timing, cursor, duration=seconds)
+    if memory:
+        memory.mark("idle")
+    say(f"{'soak (mixed)':>15} at {clients:>2} clients for {seconds:.0f} s: {describe(result['total'])}")
+    return {"clients": clients, "seconds": seconds, "mix": mix, **result}
+
+
+def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timing: Timing, cursor: dict[str, int],
+         health_rps: dict[int, float], memory: MemorySampler | None = None, say: Say = print,
+         label: str = "") -> list[dict]:
+    """The shoppers who act: a **live** phase per client count (every client likes a product for a shopper, then
+    reads that shopper's list: never a list stored as it is) and a **mixed** phase at the most clients (four
+    reads of other shoppers' lists to every act-then-read).
+
+    Each row has the list's and the event's latencies, pairs (event + list) per second and, as the yardstick,
+    that rate over health's requests per second at the same client count (``health_rps``).
+    """
+    acting = workloads["live"]
+    phases = []
+    plan = [("live", level, [acting]) for level in clients]
+    plan.append(("mixed", max(clients), [workloads["recommendations"].weighted(4), acting.weighted(1)]))
+    for name, level, targets in plan:
+        if memory:
+            memory.mark(f"{name}@{level}")
+        result = run_phase(url, targets, level, timing, cursor)
+        endpoints = result["endpoints"]
+        health = health_rps.get(level)
+        row = {"phase": name, "clients": level, "recommendations": endpoints.get("live"),
+               "event": endpoints.get("live event"), "reads": endpoints.get("recommendations"),
+               "pairs": result.get("pairs", 0), "pairs_per_second": result.get("pairs_per_second", 0.0),
+               "pairs_to_health": round(result.get("pairs_per_second", 0.0) / health, 3) if health else None}
+        phases.append(row)
+        say(f"{label}{name:>15} at {level:>2} clients: list after the event {describe(row['recommendations'] or {})}; "
+            f"event {describe(row['event'] or {})}; {row['pairs_per_second']:.0f} pairs/s")
+    if memory:
+        memory.mark("idle")
+    return phases
+
+
+def throughput_ratio(phases: list[dict]) -> dict[str, float | None]:
+    """Recommendations requests/s over health requests/s, per client count (the figure to quote)."""
+    rps = {(p["endpoint"], p["clients"]): p["rps"] for p in phases}
+    ratios = {}
+    for (endpoint, level), value in rps.items():
+        if endpoint != "recommendations":
+            continue
+        health = rps.get(("health", level))
+        ratios[str(level)] = round(value / health, 3) if health else None
+    return ratios
+
+
+def describe(phase: dict) -> str:
+    latency = phase.get("latency_ms")
+    if not latency:
+        return f"FAILED: {next(iter(phase.get('errors') or {'no result': 1}))}"
+    return (f"p50 {latency['p50']:.1f} ms, p95 {latency['p95']:.1f} ms, p99 {latency['p99']:.1f} ms, "
+            f"{phase['rps']:.0f} req/s, {phase['failures']} errors")

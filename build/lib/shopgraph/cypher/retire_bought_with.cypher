@@ -1,0 +1,17 @@
+// Deletes the BOUGHT_WITH edges that the live model version does not serve (models/publish.py): those of other
+// versions -- the version it replaced, or what a publish that failed half-way left -- and, when the live version
+// trained BOUGHT_WITH edges of its own, the unversioned ones (hand-made, or linked to new products before the first
+// training). Before a switch, `keepUnversioned` keeps those: they are still served until then.
+// A batch per transaction; run it until it retires none.
+// Parameters: keepUnversioned (boolean), limit (int: edges per batch)
+// Columns: retired (int)
+// Writes: deletes BOUGHT_WITH edges.
+// Example (a write; run by models.publish under the publish lock)
+WITH head(COLLECT { MATCH (v:ModelVersion) WHERE v.publishedAt IS NOT NULL
+                    RETURN v ORDER BY v.publishedAt DESC LIMIT 1 }) AS live
+WITH coalesce(live.boughtWithVersion, live.version, '') AS served, live.boughtWithVersion = live.version AS trainedByLive
+MATCH (:Product)-[r:BOUGHT_WITH]->(:Product)
+WHERE CASE WHEN r.version IS NULL THEN trainedByLive AND NOT $keepUnversioned ELSE r.version <> served END
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS retired

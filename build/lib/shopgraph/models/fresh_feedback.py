@@ -1,0 +1,91 @@
+"""What a shopper did since their list was stored, folded into that list: the next list after an event at
+nearly the cost of a stored one.
+
+A list stored ahead of time (``shopgraph train``, ``shopgraph recommend --all-users --store``) stops holding the
+moment the shopper acts. Building it again live means reading their whole history, every candidate walk and the
+ranker's features. Folding reads only what is new: the state read already brings the interactions written since
+the list was stored (``ShopperState.fresh``) and everything the shopper must not be shown; one more read walks
+the graph from those new products alone (trained BOUGHT_WITH and SIMILAR_TO neighbours, and the latest baskets
+holding them, so a product newer than the model counts too). The stored ranking and the fresh candidates are
+then mixed:
+
+    score = (1 - FRESH_SHARE) * stored score / best stored score + FRESH_SHARE * fresh score / best fresh score
+
+so what the shopper just did leads their list, the way a live build puts the newest seeds first, while the
+trained ranking fills the rest. Items the fresh walks found name the new product first in ``because``.
+
+Fresh interactions with nothing positive to walk from (a dislike, a low rating) only take products out. A change
+that wrote nothing new (a like or cart line taken back), or more than ``FRESH_LIMIT`` interactions since the list
+was stored, is not folded: the list is built live.
+"""
+from __future__ import annotations
+
+from collections.abc import Set
+from typing import Any
+
+from shopgraph.graph.recommendations import RATED, Interaction
+from shopgraph.models.rules import Ranked
+from shopgraph.models.serving_blend import SEED_WEIGHTS, CandidatePool, Seeds, blend
+
+#: Interactions since the stored list beyond which folding gives way to a live build.
+FRESH_LIMIT = 10
+#: The share of a folded item's score that comes from what the shopper just did.
+FRESH_SHARE = 0.5
+#: The candidate sources walked from fresh products: the graph's own neighbours, trained and live.
+FRESH_SOURCES = ("bought_with", "bought_in_same_baskets", "similar_products")
+#: How the two generators those sources feed are mixed: in the proportion of their live floor
+#: (``models.serving.LIVE_FLOOR``), the share a trained blend always keeps for the graph's walks.
+FRESH_WEIGHTS = {"collaborative": 0.6, "content": 0.4}
+
+
+def fresh_seeds(fresh: tuple[Interaction, ...]) -> Seeds:
+    """The products the fresh interactions point towards, as ``[{id, weight}]``, strongest first.
+
+    Weights are those of ``models.serving_blend.choose_seeds`` (a rating r counts (r - 3) / 2 from 4 up; views
+    only reach here for a shopper who did nothing else). Every fresh interaction is minutes old, so no recency
+    discount: they all count as the newest.
+    """
+    weights: dict[str, float] = {}
+    for interaction in fresh:
+        if interaction.type == RATED:
+            rating = interaction.rating or 0
+            strength = (rating - 3) / 2 if rating >= 4 else 0.0
+        else:
+            strength = SEED_WEIGHTS.get(interaction.type, 0.0)
+        if strength > 0:
+            weights[interaction.product_id] = max(weights.get(interaction.product_id, 0.0), strength)
+    ordered = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    return [{"id": product_id, "weight": round(weight, 6)} for product_id, weight in ordered]
+
+
+def foldable(fresh: tuple[Interaction, ...]) -> bool:
+    """Whether a stored list can take these fresh interactions by folding (see the module docstring)."""
+    return 0 < len(fresh) <= FRESH_LIMIT
+
+
+def fold(stored: list[Ranked], pool: CandidatePool, excluded: Set[str], reasons: int) -> list[Ranked]:
+    """The stored ranking with the fresh candidates of ``pool`` mixed in (module docstring), without
+    ``excluded``; best first."""
+    fresh = {item.product_id: item for item in blend(pool, FRESH_WEIGHTS, reasons)}
+    best_stored = max((item.score for item in stored), default=0.0) or 1.0
+    best_fresh = max((item.score for item in fresh.values()), default=0.0) or 1.0
+    folded: dict[str, Ranked] = {}
+    for item in stored:
+        found = fresh.pop(item.product_id, None)
+        score = (1 - FRESH_SHARE) * item.score / best_stored
+        because = item.because
+        if found is not None:
+            score += FRESH_SHARE * found.score / best_fresh
+            because = _merged(found.because, item.because, reasons)
+        folded[item.product_id] = Ranked(item.product_id, score, because, item.category)
+    for product_id, found in fresh.items():
+        folded[product_id] = Ranked(product_id, FRESH_SHARE * found.score / best_fresh, found.because)
+    ranked = [item for item in folded.values() if item.product_id not in excluded]
+    ranked.sort(key=lambda item: (-item.score, item.product_id))
+    return ranked
+
+
+def _merged(first: list[dict[str, Any]], then: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    merged = list(first)
+    merged += [reason for reason in then if reason not in merged]
+    return merged[:limit]

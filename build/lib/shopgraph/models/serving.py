@@ -1,0 +1,291 @@
+"""The recommendation service the shop, the API and `shopgraph recommend` call.
+
+Serving is light: it reads graph edges and stored vectors through ``graph.recommendations`` and the newest
+artefact's metadata (hybrid weights, the multi ranker's arrays), scores with numpy, and never imports
+TensorFlow. The service puts together three parts, each a module of its own:
+
+- ``models.stored_ranking``: every request first reads the shopper's state -- a fingerprint of their activity,
+  the list stored for them ahead of time (``list_to_store``, written by ``shopgraph train`` and ``shopgraph
+  recommend --all-users --store``) and what they did since. While that list holds -- nothing done since it was
+  made, same model version, not too old -- that one small read is all a default list costs; what they did since
+  is folded into it with one more read;
+- ``models.candidate_sources``: otherwise the list is built live, from the shopper's history and every candidate
+  source at once (two more round trips), plus the shop-wide lists and vectors every shopper shares;
+- ``models.ranking``: the strategy's order over those candidates (one generator, the hybrid blend, the multi
+  ranker).
+
+Feedback is live: a purchase, rating, like, dislike or cart change alters the activity fingerprint, so the very
+next list shows it (also in other worker processes). Lists are cached per shopper under that fingerprint, for a
+few minutes; ``forget(user_id)`` drops them at once. The shopper's exclusions, merchandiser rules and the
+diversity cap apply to every list as it is served, whichever path made it.
+
+Every item carries ``because``: the evidence that put it there, strongest first (the reason kinds the API's
+OpenAPI document lists).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Set
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from shopgraph.graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
+from shopgraph.models import rules
+from shopgraph.models.candidate_sources import STRATEGY_GENERATORS, CandidateSources, Limits
+from shopgraph.models.diversity import cap_setting, serving_cap
+from shopgraph.models.fresh_feedback import FRESH_LIMIT
+from shopgraph.models.ranking import Ranker
+from shopgraph.models.serving_artefacts import ArtefactWatch
+from shopgraph.models.serving_blend import choose_seeds
+from shopgraph.models.serving_cache import ShopperCache
+from shopgraph.models.stored_ranking import StoredRanking
+from shopgraph.models.strategy_files import StrategyLibrary
+
+__all__ = ["DEFAULT_STRATEGY", "STORED_STRATEGY", "STORED_SIZE", "STORED_MAX_AGE", "STRATEGIES", "MAX_K", "Limits",
+           "Recommendation", "RecommendationService", "UnknownShopper", "UnknownStrategy"]
+
+STRATEGIES = ("popular", "trending", "content", "collaborative", "mf", "embedding", "hybrid", "multi")
+MAX_K = 100
+#: The strategy shoppers get unless an experiment or a request names another. Chosen on served figures (the served
+#: rows of `shopgraph evaluate`): multi leads by far on Online Retail and is second to mf on MovieLens-100k; without a
+#: trained ranker it serves the hybrid blend.
+DEFAULT_STRATEGY = "multi"
+#: The strategy whose lists are stored ahead of time (the shop's default), and how long they are.
+STORED_STRATEGY = DEFAULT_STRATEGY
+STORED_SIZE = 50
+#: Stored lists older than this are not used (trending and other shoppers' baskets move on); a nightly
+#: ``shopgraph recommend --all-users --store`` keeps them younger.
+STORED_MAX_AGE = 2 * 24 * 3600.0
+
+
+@dataclass
+class Recommendation:
+    product_id: str
+    score: float
+    because: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class UnknownStrategy(ValueError):
+    pass
+
+
+class UnknownShopper(LookupError):
+    pass
+
+
+class RecommendationService:
+    """One per process; thread-safe. ``graph`` is a ``graph.db.Graph``.
+
+    ``artefacts_dir`` is the artefact store's root (default ``$SHOPGRAPH_ARTIFACTS`` or ``<repo>/artifacts``);
+    ``merchandiser_rules`` is the hook of ``models.rules.MerchandiserRules``. ``served`` counts the lists served
+    by each path: "stored", "folded", "cached" and "live"; ``on_served(path)`` is told of each too (the web app
+    counts them for /metrics).
+    """
+
+    def __init__(self, graph, artefacts_dir=None, merchandiser_rules: rules.MerchandiserRules | None = None,
+                 limits: Limits | None = None, cache_ttl: float = 300.0, cache_size: int = 4096,
+                 shared_ttl: float = 60.0, version_check_seconds: float = 30.0,
+                 stored_max_age: float = STORED_MAX_AGE, strategy_library: StrategyLibrary | None = None,
+                 on_served: Callable[[str], None] | None = None) -> None:
+        self.graph = graph
+        self.repository = RecommendationRepository(graph)
+        self.limits = limits or Limits()
+        self.merchandiser_rules = merchandiser_rules or rules.NoMerchandiserRules()
+        #: The shop's diversity setting, read once so that a bad value stops the process at start, not a request.
+        self.diversity = cap_setting()
+        self.artefacts = ArtefactWatch(artefacts_dir, check_seconds=version_check_seconds, graph=graph)
+        self._cache = ShopperCache(cache_size, cache_ttl)
+        #: Strategies written as Cypher files (``models.strategy_files``), served beside the built-in ones.
+        self.strategy_files = strategy_library or StrategyLibrary()
+        self.sources = CandidateSources(graph, self.repository, self.limits, self.strategy_files, shared_ttl,
+                                        version_check_seconds, on_new_version=self._cache.clear)
+        self.ranker = Ranker(self.artefacts, self.sources, self.limits.reasons)
+        self.stored = StoredRanking(STORED_STRATEGY, self.sources, stored_max_age, self.limits.reasons, self._served)
+        self.served: Counter[str] = Counter()
+        self._served_lock = threading.Lock()
+        self._on_served = on_served
+
+    # -- the public interface ------------------------------------------------------------------
+    def strategy_names(self) -> tuple[str, ...]:
+        """Every strategy this service serves: the built-in ones, then the valid strategy files."""
+        return STRATEGIES + tuple(name for name in self.strategy_files.names() if name not in STRATEGIES)
+
+    def recommend(self, user_id: str | None, k: int = 10, strategy: str = DEFAULT_STRATEGY) -> list[Recommendation]:
+        """Top-k products for a shopper (None: a visitor), without what they just bought or disliked.
+
+        An id the graph does not know is answered like a visitor. Raises ``UnknownStrategy`` for a strategy
+        not in ``strategy_names()`` and ``ValueError`` for k outside 1..100.
+        """
+        if user_id is None:
+            self._check(k, strategy)
+        else:
+            try:
+                return self.recommend_for(user_id, k, strategy)  # checks k and strategy first
+            except UnknownShopper:
+                pass
+        return self._for_visitor(k, strategy)
+
+    def recommend_for(self, user_id: str, k: int = 10, strategy: str = DEFAULT_STRATEGY) -> list[Recommendation]:
+        """Like ``recommend`` for a known shopper; raises ``UnknownShopper`` for an id the graph does not know.
+
+        The first read is the shopper's state (cypher/shopper_state.cypher). While their activity matches a
+        cached list, or the list stored for them ahead of time still holds, that read is the only one; what they
+        did since it was stored costs one more; otherwise the list is built live from their history and every
+        candidate source.
+        """
+        self._check(k, strategy)
+        rules_version = getattr(self.merchandiser_rules, "version", None)
+        state = self.repository.state(user_id, sorted(self._watched_products()), fresh_limit=FRESH_LIMIT + 1)
+        if state is None:
+            raise UnknownShopper(user_id)
+        # The rules' version is part of the key, so a rule changed in another worker reaches cached lists too.
+        key = (state.user_id, strategy, k, rules_version)
+        cached = self._cache.get(key, state.activity)
+        if cached is not None:
+            self._served("cached")
+            return list(cached)
+        ranked = self.stored.ranking(state, strategy, k)
+        if ranked is not None:
+            items = self._finish_for_shopper(state.user_id, ranked, set(state.leave_out | state.excluded), k)
+        else:
+            history = self.repository.history(user_id, self.limits.history)
+            if history is None:
+                raise UnknownShopper(user_id)
+            ranked, excluded = self._rank_for_shopper(history, strategy, k)
+            items = self._finish_for_shopper(history.user_id, ranked, excluded, k)
+            self._served("live")
+        self._cache.put(key, state.activity, items)
+        return items
+
+    def list_to_store(self, user_id: str) -> dict[str, Any] | None:
+        """The row cypher/store_recommendations.cypher stores for a shopper (None for an unknown one): their
+        ``STORED_STRATEGY`` ranking before merchandiser rules, ``STORED_SIZE`` long, made for their activity now.
+
+        The state is read before the history, so an event landing in between leaves the stored list marked
+        with the older activity, and serving will not use it as it is.
+        """
+        state = self.repository.state(user_id)
+        history = self.repository.history(user_id, self.limits.history) if state is not None else None
+        if history is None:
+            return None
+        ranked, _ = self._rank_for_shopper(history, STORED_STRATEGY, STORED_SIZE)
+        ranked = ranked[:STORED_SIZE]
+        return {"userId": state.user_id, "ids": [item.product_id for item in ranked],
+                "scores": [round(float(item.score), 6) for item in ranked],
+                "because": [json.dumps(item.because, separators=(",", ":")) for item in ranked],
+                "activity": state.activity, "version": self.sources.model_version() or ""}
+
+    def similar_products(self, product_id: str, k: int = 10) -> list[Recommendation]:
+        """Products like this one (content), each with its reason."""
+        rows = self.repository.similar_products(product_id, k)
+        return _merge_rows(rows, k)
+
+    def bought_together(self, product_id: str, k: int = 10) -> list[Recommendation]:
+        """Products bought in the same baskets as this one, each with its reason."""
+        rows = [row for row in self.repository.bought_together(product_id, k) if row.product_id != product_id]
+        trained = _merge_rows([row for row in rows if row.source == "bought_with"], k)
+        # The latest baskets top the trained neighbours up (a product newer than the last training has only
+        # those), ranked after them.
+        floor = min((item.score for item in trained), default=1.0)
+        live = [item for item in _merge_rows([row for row in rows if row.source != "bought_with"], k)
+                if item.product_id not in {t.product_id for t in trained}]
+        top = max((item.score for item in live), default=1.0) or 1.0
+        for item in live:
+            item.score = round(0.5 * floor * item.score / top, 6)
+        return (trained + live)[:k]
+
+    def forget(self, user_id: str) -> None:
+        """Drop anything cached for this shopper; called after every feedback event."""
+        self._cache.forget(user_id)
+
+    def warm_up(self) -> None:
+        """Load the shared lists and vectors now rather than on the first request."""
+        self.sources.warm_up()
+        self.artefacts.current()
+
+    def refresh(self) -> None:
+        """Forget every cached list and shared value (after training publishes a new version)."""
+        self._cache.clear()
+        self.sources.refresh()
+
+    # -- visitors -----------------------------------------------------------------------------
+    def _for_visitor(self, k: int, strategy: str) -> list[Recommendation]:
+        sources = self.sources
+        rows = (sources.popular.get() if strategy == "popular" else sources.selling_now())[:self.limits.per_source]
+        best = max((row.score for row in rows), default=1.0) or 1.0
+        items = [rules.Ranked(row.product_id, row.score / best, [row.reason], sources.category(row.product_id))
+                 for row in rows]
+        items = self.merchandiser_rules.apply(None, items, set())
+        return _finish(self._diversify(items), k)
+
+    # -- shoppers -----------------------------------------------------------------------------
+    def _rank_for_shopper(self, history: ShopperHistory, strategy: str,
+                          k: int) -> tuple[list[rules.Ranked], set[str]]:
+        """The shopper's candidates ranked by the strategy, without their exclusions, topped up with trending
+        products to at least ``k``; and those exclusions (which merchandiser rules must respect too)."""
+        seeds, seeds_from_views = choose_seeds(history, self.limits.seeds)
+        if strategy in STRATEGY_GENERATORS:
+            pool = self.sources.generate(history, seeds, STRATEGY_GENERATORS[strategy])
+            ranked = self.ranker.rank(strategy, history, seeds, seeds_from_views, pool)
+        else:
+            rows = self.sources.from_file(history.user_id, seeds, strategy)
+            ranked = [rules.Ranked(item.product_id, item.score, item.because[:self.limits.reasons])
+                      for item in _merge_rows(rows, self.limits.per_source)]
+        for item in ranked:
+            item.category = self.sources.category(item.product_id)
+        excluded = rules.excluded_products(history)
+        ranked = rules.leave_out(ranked, excluded)
+        if len(ranked) < k:
+            ranked += self.sources.backfill(ranked, excluded)[:k]
+        return ranked, excluded
+
+    def _finish_for_shopper(self, user_id: str, ranked: list[rules.Ranked], excluded: set[str],
+                            k: int) -> list[Recommendation]:
+        ranked = self.merchandiser_rules.apply(user_id, ranked, excluded)
+        return _finish(self._diversify(ranked), k)
+
+    def _diversify(self, items: list[rules.Ranked]) -> list[rules.Ranked]:
+        """The items under the shop's diversity cap (``models.diversity``: the setting, or training's choice)."""
+        cap = serving_cap(self.diversity, self.artefacts.current())
+        return rules.diversify(items, cap=cap) if cap else items
+
+    def _check(self, k: int, strategy: str) -> None:
+        if strategy not in STRATEGIES and self.strategy_files.get(strategy) is None:
+            raise UnknownStrategy(strategy)
+        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise ValueError(f"k must be a whole number from 1 to {MAX_K}")
+
+    def _served(self, path: str) -> None:
+        """Counts a list served by ``path``: what the bench and /metrics show."""
+        with self._served_lock:
+            self.served[path] += 1
+        if self._on_served is not None:
+            self._on_served(path)
+
+    def _watched_products(self) -> Set[str]:
+        """Products merchandiser rules may add to a list that its ranking did not propose (pins)."""
+        watched = getattr(self.merchandiser_rules, "addable_products", None)
+        return watched() if watched is not None else frozenset()
+
+
+def _merge_rows(rows: list[Candidate], k: int) -> list[Recommendation]:
+    """Rows of one list (similar products, bought together, a strategy file), the best score per product kept,
+    reasons gathered, best first."""
+    scores: dict[str, float] = defaultdict(float)
+    because: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        scores[row.product_id] = max(scores[row.product_id], row.score)
+        if row.reason not in because[row.product_id]:
+            because[row.product_id].append(row.reason)
+    ordered = sorted(scores, key=lambda pid: (-scores[pid], pid))[:k]
+    return [Recommendation(pid, round(scores[pid], 6), because[pid]) for pid in ordered]
+
+
+def _finish(items: list[rules.Ranked], k: int) -> list[Recommendation]:
+    return [Recommendation(item.product_id, round(float(item.score), 6), item.because or [{"kind": "popular"}])
+            for item in items[:k]]

@@ -1,0 +1,42 @@
+"""The words of recommendation, defined once: the generators and the kinds of evidence (``because``).
+
+Both are closed sets. Training, serving and the candidate queries use these names; the API's OpenAPI document
+lists the evidence kinds as an enum and the shop says each in words (``webapp.recommender.describe``); a test
+checks that every kind a query in ``cypher/`` returns is one of them. A strategy file
+(``models.strategy_files``) must use them too.
+"""
+from __future__ import annotations
+
+#: The candidate generators, each a family of recommender: what the hybrid blends and the multi ranker's features
+#: are named after.
+GENERATORS = ("popular", "trending", "content", "collaborative", "mf", "embedding")
+
+#: Evidence kinds naming a product (``{"kind": ..., "product": id}``), with how the shop says them; the last three
+#: name a group the product shares with one of the shopper's products.
+PRODUCT_EVIDENCE = {
+    "bought_with": "Bought with {product}",
+    # the same trained neighbours where the seed's shoppers rated it rather than bought it (cypher/bought_with)
+    "rated_with": "Rated highly by the people who rated {product}",
+    "also_bought": "Shoppers who bought {product} also bought this",
+    "similar_to": "Similar to {product}",
+    "same_category": "Same category as {product}",
+    "same_brand": "Same brand as {product}",
+    "same_tag": "Shares a tag with {product}",
+}
+#: The same three kinds when they name the group (``category``, ``brand`` or ``tag``) rather than the product.
+GROUP_EVIDENCE = {
+    "same_category": "More in {category}",
+    "same_brand": "More from {brand}",
+    "same_tag": "Also tagged “{tag}”",
+}
+#: Evidence kinds that need nothing beside them (``rule`` names the merchandiser's rule for the last two).
+PLAIN_EVIDENCE = {
+    "trending": "Trending now",
+    "popular": "Popular in the shop",
+    "top_rated": "Top rated",
+    "liked_by_similar_shoppers": "Liked by shoppers like you",
+    "matches_your_taste": "Matches your taste",
+    "pinned": "Featured",
+    "boosted": "Featured",
+}
+EVIDENCE_KINDS = tuple(sorted({**PRODUCT_EVIDENCE, **GROUP_EVIDENCE, **PLAIN_EVIDENCE}))

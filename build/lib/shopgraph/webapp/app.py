@@ -1,0 +1,68 @@
+"""The Flask app factory: a list of named steps, no global app."""
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+
+from shopgraph.webapp import limits, logs, metrics_endpoint, request_ids
+from shopgraph.webapp.errors import register_error_handlers
+from shopgraph.webapp.extensions import neo4j
+from shopgraph.webapp.timed_graph import TimedGraph
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    # First: Flask gives its logger a handler of its own (without request ids) when it finds none.
+    logs.configure()
+    app = Flask(__name__)
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_operations(app)
+    register_error_handlers(app)
+    return app
+
+
+def configure(app: Flask, config: dict[str, Any] | None) -> None:
+    app.config.update(
+        # Every worker must share one key for sessions to survive across workers; `shopgraph serve` sets it.
+        SECRET_KEY=os.environ.get("SHOPGRAPH_SECRET_KEY") or secrets.token_hex(32),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SHOPGRAPH_SECURE_COOKIES", "0") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+    limits.configure(app)
+
+
+def register_extensions(app: Flask) -> None:
+    limits.init_app(app)
+    neo4j.init_app(app)
+    # Every query the app sends is timed for /metrics.
+    app.extensions["neo4j"] = TimedGraph(app.extensions["neo4j"])
+    for optional in ("shopgraph.webapp.security",):
+        try:
+            module = __import__(optional, fromlist=["init_app"])
+        except ModuleNotFoundError as error:
+            if error.name != optional:
+                raise
+            continue
+        module.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from shopgraph.webapp.blueprints import registered
+
+    for blueprint, prefix in registered():
+        app.register_blueprint(blueprint, url_prefix=prefix)
+
+
+def register_operations(app: Flask) -> None:
+    """What the people running the shop see: request ids (headers, error bodies, logs) and /metrics."""
+    request_ids.init_app(app)
+    metrics_endpoint.init_app(app)
