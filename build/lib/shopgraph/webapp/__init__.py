@@ -1,1 +1,0 @@
-"""The Flask web shop, its JSON API, the merchandiser dashboard and the `shopgraph` command line."""
