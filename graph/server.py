@@ -220,7 +220,8 @@ def start(server: LocalServer | None = None, timeout: float = 180.0) -> tuple[St
 
     if not server.password_file.exists() or not (folder / "data" / "dbms").exists():
         # The initial password only takes effect before the first start, so it is set with the data.
-        password = secrets.token_urlsafe(18)
+        # Hex, not URL-safe base64: a password starting with '-' would be read by neo4j-admin as an option.
+        password = secrets.token_hex(18)
         _admin(java, lib, server, "dbms", "set-initial-password", password)
         server.password_file.write_text(password + "\n")
         server.password_file.chmod(0o600)
