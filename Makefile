@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export SHOPGRAPH_DATA_DIR ?= $(abspath ../shared/data)
 
-.PHONY: install demo test bench lock system-packages clean
+.PHONY: install demo test check bench lock system-packages clean
 
 install: system-packages $(BIN)/shopgraph
 	$(BIN)/shopgraph neo4j fetch
@@ -41,6 +41,15 @@ demo: install
 
 test: install
 	$(BIN)/pytest
+
+# ruff, then mypy over the installed namespace: mypy cannot follow an editable install's import hook, so it reads
+# the checkout through a tree of links shaped like the wheel (shopgraph/<folder> -> <folder>).
+TYPECHECK := .shopgraph/typecheck
+check: install
+	$(BIN)/ruff check .
+	rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/shopgraph
+	for folder in bench cli cypher graph loaders models webapp; do ln -s $(CURDIR)/$$folder $(TYPECHECK)/shopgraph/$$folder; done
+	MYPYPATH=$(TYPECHECK) $(BIN)/mypy -p shopgraph
 
 bench: install
 	$(BIN)/shopgraph bench

@@ -140,11 +140,13 @@ def live_goals(results: dict) -> list[dict]:
     share = base.get("pairs_to_health") if base else None
     goals.append(_goal("Pairs (event + list) per second at 8 clients, as a share of health's requests per second",
                        f">= {PAIRS_SHARE_AT_8:.2f}",
-                       f"{share:.2f} ({base['pairs_per_second']:.0f} pairs/s)" if share is not None else "not measured",
+                       f"{share:.2f} ({base['pairs_per_second']:.0f} pairs/s)" if base and share is not None
+                       else "not measured",
                        share >= PAIRS_SHARE_AT_8 if share is not None else None))
     if base and big:
-        growth = _p99(big["recommendations"]) / _p99(base["recommendations"]) if _p99(base["recommendations"]) else None
-        measured = (f"{_p99(big['recommendations']):.1f} ms vs {_p99(base['recommendations']):.1f} ms ({growth:.2f}x)"
+        base_p99, big_p99 = _p99(base["recommendations"]), _p99(big["recommendations"])
+        growth = big_p99 / base_p99 if big_p99 is not None and base_p99 else None
+        measured = (f"{big_p99:.1f} ms vs {base_p99:.1f} ms ({growth:.2f}x)"
                     if growth is not None else "not measured")
         met = growth <= P99_GROWTH_AT_8X if growth is not None else None
     else:

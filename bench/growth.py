@@ -40,10 +40,10 @@ def cloned_shoppers(tables: Tables, copies: range) -> Tables:
     user_parts, event_parts = [], []
     for copy in copies:
         users = originals.copy()
-        users["id"] = users["id"].map(lambda original: clone_id(original, copy))
+        users["id"] = users["id"].map(lambda original, copy=copy: clone_id(original, copy))
         user_parts.append(users)
         cloned = events.copy()
-        cloned["user_id"] = cloned["user_id"].map(lambda original: clone_id(original, copy))
+        cloned["user_id"] = cloned["user_id"].map(lambda original, copy=copy: clone_id(original, copy))
         cloned["order_id"] = cloned["order_id"].astype(object).where(
             ~has_order, cloned["order_id"].astype(str) + f"-c{copy}")
         event_parts.append(cloned)

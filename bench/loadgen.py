@@ -187,7 +187,7 @@ def run_phase(spec: dict) -> dict:
     everything.errors.update(crashed)
     total = summary(everything.latencies, everything.failures + sum(crashed.values()), everything.errors,
                     seconds, sum(len(t.paths) for t in tallies.values()))
-    next_offsets = {target["endpoint"]: position for target, position in zip(targets, positions)}
+    next_offsets = {target["endpoint"]: position for target, position in zip(targets, positions, strict=True)}
     pairs = {"pairs": window["pairs"], "pairs_per_second": round(window["pairs"] / seconds, 2) if seconds > 0 else 0.0}
     return {"clients": clients, "total": total, "endpoints": endpoints, "next_offsets": next_offsets, **pairs}
 

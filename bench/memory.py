@@ -51,7 +51,7 @@ class MemorySampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="bench-memory", daemon=True)
 
-    def __enter__(self) -> "MemorySampler":
+    def __enter__(self) -> MemorySampler:
         self._thread.start()
         return self
 
@@ -89,8 +89,8 @@ class MemorySampler:
 def flatness(samples: list[dict]) -> dict:
     """Whether the workers' memory stayed flat under load.
 
-    Only samples taken while load ran count (not the idle start, nor the warm-up's first requests). The first half of that time is
-    warm-up (imports, connection pools, caches filling); memory is flat when the median of the
+    Only samples taken while load ran count (not the idle start, nor the warm-up's first requests). The first
+    half of that time is warm-up (imports, connection pools, caches filling); memory is flat when the median of the
     last tenth is at most ``FLAT_TOLERANCE`` above the median of the second quarter.
     """
     loaded = [s for s in samples if s["phase"] not in UNLOADED and s["workers_mb"] > 0]
@@ -121,7 +121,7 @@ def _slope(xs: list[float], ys: list[float]) -> float:
     """Least-squares slope of ys over xs (0 when xs do not vary)."""
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
     spread = sum((x - mean_x) ** 2 for x in xs)
-    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / spread if spread else 0.0
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread if spread else 0.0
 
 
 def _median(values: list[float]) -> float:

@@ -375,7 +375,7 @@ def _save(pyplot, figure, path: Path) -> Path:
 def _serving_plots(pyplot, phases: list[dict], folder: Path) -> dict[str, Path]:
     endpoints = list(dict.fromkeys(p["endpoint"] for p in phases))
     figure, axes = pyplot.subplots(1, len(endpoints), figsize=(4 * len(endpoints), 3.6), squeeze=False)
-    for axis, endpoint in zip(axes[0], endpoints):
+    for axis, endpoint in zip(axes[0], endpoints, strict=True):
         rows = [p for p in phases if p["endpoint"] == endpoint and p.get("latency_ms")]
         clients = [p["clients"] for p in rows]
         for key in ("p50", "p95", "p99"):

@@ -21,8 +21,9 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from shopgraph import loaders
 from shopgraph.bench import goals, growth, ingestion, live_build, machine, serving, training
@@ -69,14 +70,14 @@ class BenchConfig:
     train_timeout: float = 1800.0
 
     @classmethod
-    def quick_run(cls, **overrides) -> "BenchConfig":
+    def quick_run(cls, **overrides) -> BenchConfig:
         """A few minutes: scales 1 and 2, short phases, a short soak."""
-        settings = dict(scales=(1, 2), warmup=1.0, duration=5.0, growth_duration=None, soak=30.0, running_loads=1,
-                        quick=True)
+        settings: dict[str, Any] = dict(scales=(1, 2), warmup=1.0, duration=5.0, growth_duration=None, soak=30.0,
+                                        running_loads=1, quick=True)
         settings.update(overrides)
         return cls(**settings)
 
-    def with_changes(self, **changes) -> "BenchConfig":
+    def with_changes(self, **changes) -> BenchConfig:
         return replace(self, **{key: value for key, value in changes.items() if value is not None})
 
     def as_dict(self) -> dict:
@@ -105,7 +106,7 @@ def run(config: BenchConfig, folder: Path = DEFAULT_FOLDER, neo4j: Neo4jSettings
     began = time.perf_counter()
     results: dict = {
         "version": 1,
-        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine.describe(),
         "config": config.as_dict(),
         "scales": [],
@@ -164,7 +165,7 @@ def run(config: BenchConfig, folder: Path = DEFAULT_FOLDER, neo4j: Neo4jSettings
             results["scales"].append(step)
 
     results["goals"] = goals.evaluate(results)
-    results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["seconds"] = round(time.perf_counter() - began, 1)
     results["load_average_end"] = machine.load_average()
     return results

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from shopgraph.graph import server
+from shopgraph.graph.config import current
 from shopgraph.graph.settings import LocalServer, Neo4jSettings
 
 
@@ -37,9 +38,9 @@ def bench_neo4j(name: str = "bench") -> Iterator[Neo4jSettings]:
     while http == bolt:
         http = free_port()
     instance = LocalServer(name=name, bolt_port=bolt, http_port=http)
-    current = server.status(instance)
-    if current.running:
-        raise BenchError(f"another bench holds the Neo4j instance {instance.folder} (pid {current.pid}); "
+    status = server.status(instance)
+    if status.running:
+        raise BenchError(f"another bench holds the Neo4j instance {instance.folder} (pid {status.pid}); "
                          "wait for it to finish")
     shutil.rmtree(instance.folder, ignore_errors=True)
     try:
@@ -66,7 +67,7 @@ def child_environment(settings: Neo4jSettings, artefacts: Path) -> dict[str, str
         NEO4J_PASSWORD=settings.password,
         NEO4J_DATABASE=settings.database,
         SHOPGRAPH_ARTIFACTS=str(artefacts),
-        SHOPGRAPH_SECRET_KEY=os.environ.get("SHOPGRAPH_SECRET_KEY") or os.urandom(24).hex(),
+        SHOPGRAPH_SECRET_KEY=current().secret_key or os.urandom(24).hex(),
         # The load generator's clients share one address and one token while standing for many shoppers; the
         # per-address limit on events is for one real client, so it would measure the throttle, not the shop.
         SHOPGRAPH_EVENTS_LIMIT="1000000 per minute",

@@ -68,7 +68,8 @@ def run_phase(url: str, workloads: Sequence[Workload], clients: int, timing: Tim
         process.communicate()
         raise
     if process.returncode != 0 or not out.strip():
-        return _failed(clients, workloads, f"the load generator failed (exit {process.returncode}): {err.strip()[-400:]}")
+        return _failed(clients, workloads,
+                       f"the load generator failed (exit {process.returncode}): {err.strip()[-400:]}")
     result = json.loads(out.strip().splitlines()[-1])
     cursor.update(result.pop("next_offsets", {}))
     return result
@@ -94,7 +95,7 @@ def warm_up(url: str, workloads: dict[str, Workload], endpoints: Sequence[str], 
             workload = workloads[endpoint]
             paths = [workload.paths[n % len(workload.paths)] for n in range(at_once)]
             began = time.perf_counter()
-            list(pool.map(lambda path: _get(url + path, workload.headers, timeout), paths))
+            list(pool.map(lambda path, workload=workload: _get(url + path, workload.headers, timeout), paths))
             seconds[endpoint] = round(time.perf_counter() - began, 2)
     return seconds
 

@@ -96,7 +96,7 @@ class ShopServer:
         assert self.process is not None, "the shop is not running"
         return self.process.pid
 
-    def __enter__(self) -> "ShopServer":
+    def __enter__(self) -> ShopServer:
         self.start()
         return self
 
@@ -121,10 +121,13 @@ class ShopServer:
             raise
 
     def _wait_until_healthy(self) -> None:
+        process = self.process
+        if process is None:
+            raise BenchError("the shop is not running")
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(f"`shopgraph serve` exited (code {self.process.returncode}); "
+            if process.poll() is not None:
+                raise BenchError(f"`shopgraph serve` exited (code {process.returncode}); "
                                  f"the end of {self.log}:\n{self.log.read_text(errors='replace')[-1500:]}")
             try:
                 with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=5) as response:

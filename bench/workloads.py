@@ -46,7 +46,7 @@ class Workload:
                   "offset": offset}
         return {**target, "act": self.act} if self.act else target
 
-    def weighted(self, weight: float) -> "Workload":
+    def weighted(self, weight: float) -> Workload:
         return Workload(self.endpoint, self.paths, self.headers, weight, self.act)
 
 
@@ -58,7 +58,7 @@ def shoppers(tables: Tables, scale: int = 1) -> list[str]:
 
 def search_terms(tables: Tables, limit: int = 300) -> list[str]:
     """The most frequent words of product names: what shoppers would plausibly type."""
-    words = Counter()
+    words: Counter[str] = Counter()
     for name in tables.products["name"].dropna().astype(str):
         words.update(set(_WORD.findall(name.lower())))
     return [word for word, _ in words.most_common(limit)]
@@ -116,7 +116,7 @@ def build(tables: Tables, token: str, seed: int = 42) -> dict[str, Workload]:
             bearer,
             act={"path": "/api/v1/events",
                  "bodies": [{"user_id": user, "product_id": product, "type": "like"}
-                            for user, product in zip(actors, liked)]},
+                            for user, product in zip(actors, liked, strict=True)]},
         ),
         "product_page": Workload("product_page", [f"/products/{quote(product, safe='')}" for product in products]),
         "search_page": Workload("search_page", [f"/search?q={quote_plus(term)}" for term in terms]),

@@ -1,4 +1,4 @@
-"""``shopgraph evaluate``: the offline protocol of DESIGN.md, every model and peer side by side."""
+"""``shopgraph evaluate``: the offline protocols of docs/evaluation.md, every model and peer side by side."""
 from __future__ import annotations
 
 import sys

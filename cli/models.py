@@ -6,7 +6,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -32,7 +32,7 @@ class _StageBars:
     """``progress(stage, total)`` for models.publish: one tqdm bar per stage, on stderr."""
 
     def __init__(self) -> None:
-        self._bar = None
+        self._bar: Any = None  # the current stage's tqdm bar (tqdm ships no types)
 
     def __call__(self, stage: str, total: int):
         from tqdm import tqdm
@@ -80,7 +80,8 @@ def train(model_names: str | None, seed: int, store: bool) -> None:
                            "on their own.", err=True)
                 folder = train_catalogue(interactions, models=names, seed=seed, progress=True)
             else:
-                folder = train_all(interactions, models=names, seed=seed, progress=True)
+                # The graph lets strategy files that feed hybrid and multi be read as of the validation period.
+                folder = train_all(interactions, models=names, seed=seed, progress=True, graph=graph)
             bars = _StageBars()
             try:
                 summary = publish(graph, folder, progress=bars, on_wait=lambda message: click.echo(message, err=True))

@@ -15,9 +15,9 @@ from typing import Any
 import click
 from neo4j.exceptions import ClientError
 
+from shopgraph.cli.plan_table import plan_table
 from shopgraph.graph import queries
 from shopgraph.graph.db import Graph, GraphUnavailable
-from shopgraph.cli.plan_table import plan_table
 
 STRATEGY_PREFIX = "strategies/"
 
@@ -42,8 +42,8 @@ class _Query:
 
         if self.kind == "inline" or (self.kind == "named" and not profiling):
             return given
-        wanted = {**(_example_params(self.name) if self.kind == "named" else {}), **given}
-        uses = {key for key in ("userId", "k", "seeds", "liveSeeds") if f"${key}" in self.text}
+        wanted = {**(_example_params(self.name) if self.kind == "named" and self.name else {}), **given}
+        uses = {key for key in ("userId", "k", "seeds", "before", "liveSeeds") if f"${key}" in self.text}
         if uses - set(given):
             user_id = given["userId"] if "userId" in given else sample_shopper(graph)
             shopper = strategy_parameters(graph, user_id, int(wanted.get("k", 10)))

@@ -9,9 +9,9 @@ from typing import NoReturn
 import click
 
 from shopgraph.graph import server
+from shopgraph.graph.config import current
 from shopgraph.graph.db import Graph
 from shopgraph.graph.settings import Neo4jSettings, home
-
 
 #: Keys that were ever published as defaults (docker-compose.yml once had them): anyone could sign a session.
 PUBLIC_KEYS = {"change-me-too", "change-me-shopgraph", "change-me", "secret", "dev"}
@@ -21,8 +21,8 @@ MIN_KEY_LENGTH = 16
 def _secret_key() -> str:
     """One key shared by every worker and kept across restarts, so sessions survive both: SHOPGRAPH_SECRET_KEY,
     or one generated at the first start and kept in .shopgraph/secret_key (like the Neo4j password)."""
-    if os.environ.get("SHOPGRAPH_SECRET_KEY"):
-        key = os.environ["SHOPGRAPH_SECRET_KEY"]
+    key = current().secret_key
+    if key:
         if key in PUBLIC_KEYS or len(key) < MIN_KEY_LENGTH:
             raise click.ClickException(
                 f"SHOPGRAPH_SECRET_KEY is a public or short value: anyone could sign a session cookie with it. Use "
@@ -37,7 +37,8 @@ def _secret_key() -> str:
 
 
 def run_gunicorn(host: str, port: int, workers: int, threads: int) -> NoReturn:
-    """Becomes gunicorn serving ``shopgraph.webapp.wsgi:app`` with the shop's settings and hooks (``shopgraph.webapp.gunicorn_conf``).
+    """Becomes gunicorn serving ``shopgraph.webapp.wsgi:app`` with the shop's settings and hooks
+    (``shopgraph.webapp.gunicorn_conf``).
 
     This process is replaced rather than hosting gunicorn: a fresh interpreter imports prometheus_client only
     after gunicorn has named the workers' shared metrics folder (this command line imported it long before), and
@@ -45,7 +46,8 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> NoReturn:
     """
     os.environ["SHOPGRAPH_SECRET_KEY"] = _secret_key()
     command = [sys.executable, "-m", "gunicorn", "--config", "python:shopgraph.webapp.gunicorn_conf",
-               "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads), "shopgraph.webapp.wsgi:app"]
+               "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
+               "shopgraph.webapp.wsgi:app"]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)
@@ -54,8 +56,8 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> NoReturn:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=lambda: int(os.environ.get("SHOPGRAPH_WORKERS", "2")), show_default="2")
-@click.option("--threads", default=lambda: int(os.environ.get("SHOPGRAPH_THREADS", "8")), show_default="8")
+@click.option("--workers", type=int, default=lambda: current().workers, show_default="2, or SHOPGRAPH_WORKERS")
+@click.option("--threads", type=int, default=lambda: current().threads, show_default="8, or SHOPGRAPH_THREADS")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the shop and the API with gunicorn."""
     run_gunicorn(host, port, workers, threads)
@@ -79,8 +81,13 @@ def demo(host: str, port: int, dataset: str) -> None:
         empty = not graph.read("MATCH (p:Product) RETURN p.id AS id LIMIT 1")
     ctx = click.get_current_context()
     main = ctx.find_root().command
+    if not isinstance(main, click.Group):
+        raise RuntimeError("demo runs as a subcommand of the shopgraph command group")
     if empty:
-        ctx.invoke(main.get_command(ctx, "load"), dataset=dataset)
+        load = main.get_command(ctx, "load")
+        if load is None:
+            raise click.ClickException("the graph is empty and this shopgraph has no load command to fill it")
+        ctx.invoke(load, dataset=dataset)
     train = main.get_command(ctx, "train")
     if train is not None:
         ctx.invoke(train)

@@ -1,5 +1,7 @@
 // Load products: creates or updates each product by id with its categories (IN_CATEGORY), brand (MADE_BY)
-// and tags (TAGGED), dropping category edges the source no longer has. Categories exist already.
+// and tags (TAGGED), dropping category, brand and tag edges the source no longer has. Categories exist already.
+// The loaders and PUT /api/v1/products/{id} both write products with this statement, so a product from either
+// has the links the content candidate walks read (same_category_brand_tag) at once.
 // avgRating/ratingCount are set only when the row carries them (ratingCount not null), so ratings the shop
 // gathered survive a reload; createdAt keeps its old value when the row has none.
 // Parameters: $rows, a list of {id, name, description, price, currency (ISO 4217 code|null), imageUrl,
@@ -33,6 +35,12 @@ CALL (product, row) {
   UNWIND row.categoryIds AS categoryId
   MATCH (category:Category {id: categoryId})
   MERGE (product)-[:IN_CATEGORY]->(category)
+}
+CALL (product, row) {
+  MATCH (product)-[stale:MADE_BY|TAGGED]->(old)
+  WHERE (old:Brand AND old.name <> coalesce(row.brand, ''))
+     OR (old:Tag AND NOT old.name IN row.tags)
+  DELETE stale
 }
 CALL (product, row) {
   WITH row WHERE row.brand IS NOT NULL

@@ -1,7 +1,7 @@
 // The schema: a uniqueness constraint on every key in the graph model, the full-text index behind
 // product search and the vector indexes behind embedding search. Every statement is IF NOT EXISTS,
 // so applying it again changes nothing.
-// Parameters: none. Applied by `shopgraph load` and at app start.
+// Parameters: none. Applied by `shopgraph load`, `shopgraph demo` and the account commands (`shopgraph user`, `token`).
 // Writes: constraints and indexes (several statements; applied by Graph.apply_schema, not by `shopgraph cypher`).
 
 CREATE CONSTRAINT product_id IF NOT EXISTS FOR (p:Product) REQUIRE p.id IS UNIQUE;
@@ -22,9 +22,11 @@ CREATE INDEX product_created IF NOT EXISTS FOR (p:Product) ON (p.createdAt);
 CREATE INDEX product_price IF NOT EXISTS FOR (p:Product) ON (p.price);
 CREATE INDEX category_name IF NOT EXISTS FOR (c:Category) ON (c.name);
 CREATE INDEX order_at IF NOT EXISTS FOR (o:Order) ON (o.at);
-// Every served list is logged (MERGEd by id, above); reports read them by time and by experiment.
+// Every served list is logged (MERGEd by id, above); reports read them by time and by experiment, and erasing a
+// shopper finds theirs by user.
 CREATE INDEX recommendation_list_at IF NOT EXISTS FOR (l:RecommendationList) ON (l.at);
 CREATE INDEX recommendation_list_experiment IF NOT EXISTS FOR (l:RecommendationList) ON (l.experimentId);
+CREATE INDEX recommendation_list_user IF NOT EXISTS FOR (l:RecommendationList) ON (l.userId);
 
 CREATE FULLTEXT INDEX product_text IF NOT EXISTS
 FOR (p:Product) ON EACH [p.name, p.description, p.brand, p.categoryPath]

@@ -5,7 +5,7 @@
 // Example: shopgraph cypher shopper_orders -p userId='"17850"' -p limit=20
 MATCH (:User {id: $userId})-[:PLACED]->(o:Order)
 WITH o ORDER BY o.at DESC LIMIT $limit
-MATCH (o)-[line:CONTAINS]->(p:Product)
+MATCH (o)-[line:CONTAINS]->(p:Product|RetiredProduct)
 WITH o, line, p ORDER BY p.name
 RETURN o {.id, .at} AS order,
        collect({product: p {.id, .name, .price, .currency, .imageUrl}, quantity: line.quantity,

@@ -1,7 +1,7 @@
 // Stores shoppers' lists made ahead of time (by `shopgraph train` and `shopgraph recommend --all-users --store`),
 // which serving uses while the shopper's activity, the model version and a maximum age say they still hold.
-// Each list is the shopper's hybrid candidates after their own exclusions and before merchandiser rules, best
-// first: read them with
+// Each list is the shopper's ranking by the stored strategy (multi) after their own exclusions and before
+// merchandiser rules, best first: read them with
 //   MATCH (u:User {id: '12347'}) UNWIND range(0, size(u.recommendedIds) - 1) AS i
 //   RETURN u.recommendedIds[i] AS product, u.recommendedScores[i] AS score, u.recommendedBecause[i] AS because
 // Parameters: rows (list of {userId, ids, scores, because (JSON strings), activity, version})

@@ -43,7 +43,8 @@ def add_to_cart_tx(tx: neo4j.ManagedTransaction, user_id: str, product_id: str, 
 
 
 def remove_from_cart_tx(tx: neo4j.ManagedTransaction, user_id: str, product_id: str) -> bool:
-    return tx.run(queries.query("remove_from_cart"), userId=user_id, productId=product_id).single()["removed"] > 0
+    record = tx.run(queries.query("remove_from_cart"), userId=user_id, productId=product_id).single(strict=True)
+    return record["removed"] > 0
 
 
 def place_order_tx(tx: neo4j.ManagedTransaction, user_id: str, lines: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import neo4j
@@ -135,7 +136,7 @@ class Catalog:
         sort = _checked_sort(sort)
 
         def work(tx: neo4j.ManagedTransaction) -> Page:
-            total = tx.run(queries.query("count_products")).single()["total"]
+            total = tx.run(queries.query("count_products")).single(strict=True)["total"]
             rows = tx.run(queries.query("catalog_products"), sort=sort, skip=(page - 1) * per_page,
                           limit=per_page).data()
             return Page([row["product"] for row in rows], page, per_page, total)
@@ -156,7 +157,8 @@ class Catalog:
         sort = _checked_sort(sort)
 
         def work(tx: neo4j.ManagedTransaction) -> Page:
-            total = tx.run(queries.query("count_category_products"), categoryId=category_id).single()["total"]
+            counted = tx.run(queries.query("count_category_products"), categoryId=category_id)
+            total = counted.single(strict=True)["total"]
             rows = tx.run(queries.query("category_products"), categoryId=category_id, sort=sort,
                           skip=(page - 1) * per_page, limit=per_page).data()
             return Page([row["product"] for row in rows], page, per_page, total)
@@ -169,7 +171,7 @@ class Catalog:
         rows = self.graph.read("category_tree")
         nodes = {row["id"]: {"id": row["id"], "name": row["name"], "own": row["products"], "children": []}
                  for row in rows}
-        roots = []
+        roots: list[dict[str, Any]] = []
         for row in rows:
             parent = nodes.get(row["parentId"]) if row["parentId"] else None
             (parent["children"] if parent else roots).append(nodes[row["id"]])
@@ -202,14 +204,14 @@ class Catalog:
             return SearchResults([], page, per_page, 0, words, truncated)
         for require_all in (True, False):
             query = lucene_query(words, require_all)
-            found = self.graph.read_with(lambda tx, q=query: _search_page(tx, q, page, per_page))
+            found = self.graph.read_with(partial(_search_page, query=query, page=page, per_page=per_page))
             if found.total or len(words) == 1:
                 break
         return SearchResults(found.items, page, per_page, found.total, words, truncated)
 
 
 def _search_page(tx: neo4j.ManagedTransaction, query: str, page: int, per_page: int) -> Page:
-    total = tx.run(queries.query("count_search_products"), lucene=query).single()["total"]
+    total = tx.run(queries.query("count_search_products"), lucene=query).single(strict=True)["total"]
     rows = tx.run(queries.query("search_products"), lucene=query, skip=(page - 1) * per_page,
                   limit=per_page).data()
     items = [{**row["product"], "description": row["description"], "score": row["score"]} for row in rows]

@@ -67,7 +67,8 @@ class Graph:
                  **driver_options: Any) -> None:
         self.settings = settings or Neo4jSettings.from_env()
         self.timeout = timeouts.batch_timeout() if timeout is None else timeout
-        options = {
+        # Any: each option has its own type, and ``driver_options`` may add any of the driver's keyword arguments.
+        options: dict[str, Any] = {
             "connection_acquisition_timeout": 10.0,
             "max_connection_pool_size": 50,
             # Named queries mention every relationship type and property of the graph model, and a dataset
@@ -83,7 +84,7 @@ class Graph:
     def close(self) -> None:
         self.driver.close()
 
-    def __enter__(self) -> "Graph":
+    def __enter__(self) -> Graph:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -29,7 +29,13 @@ from typing import Any
 import neo4j
 
 from shopgraph.graph import queries
-from shopgraph.graph.cart import MAX_CART_QUANTITY, MAX_ORDER_QUANTITY, add_to_cart_tx, place_order_tx, remove_from_cart_tx
+from shopgraph.graph.cart import (
+    MAX_CART_QUANTITY,
+    MAX_ORDER_QUANTITY,
+    add_to_cart_tx,
+    place_order_tx,
+    remove_from_cart_tx,
+)
 from shopgraph.graph.db import Graph
 from shopgraph.graph.records import plain
 

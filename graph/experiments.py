@@ -126,7 +126,7 @@ class Experiments:
         rows = {row["variant"]: row for row in self.graph.read("experiment_results", experimentId=experiment["id"],
                                                                 windowHours=window_hours)}
         results = []
-        for variant, strategy in zip(VARIANTS, (experiment["strategyA"], experiment["strategyB"])):
+        for variant, strategy in zip(VARIANTS, (experiment["strategyA"], experiment["strategyB"]), strict=True):
             row = rows.get(variant) or {}
             shoppers = int(row.get("shoppers") or 0)
             results.append({

@@ -63,7 +63,7 @@ class IdempotentWrites:
 
     def _once(self, tx: neo4j.ManagedTransaction, key_id: str, fingerprint: str, work: Work) -> Outcome:
         claim = tx.run(queries.query("claim_idempotency_key"), id=key_id, attempt=uuid.uuid4().hex,
-                       fingerprint=fingerprint, ttlSeconds=self.ttl_seconds).single()
+                       fingerprint=fingerprint, ttlSeconds=self.ttl_seconds).single(strict=True)
         if not claim["claimed"]:
             if claim["fingerprint"] != fingerprint:
                 raise KeyReused(key_id)

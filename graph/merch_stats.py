@@ -7,7 +7,7 @@ Time windows end at the shop's latest activity rather than at the wall clock, so
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from shopgraph.graph.db import Graph
@@ -38,8 +38,8 @@ class MerchStats:
         latest = self.graph.read_value("latest_activity")
         if latest is None:
             return None
-        last_day = latest.to_native().astimezone(timezone.utc).date()
-        until = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), timezone.utc)
+        last_day = latest.to_native().astimezone(UTC).date()
+        until = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), UTC)
         return Window(until - timedelta(days=days), until)
 
     def activity(self, window: Window) -> dict[str, Any]:
@@ -47,7 +47,7 @@ class MerchStats:
         opinions (ratings and likes); plus ``totals`` and ``kinds``, the kinds this shop has at all."""
         rows = {plain(row["day"]): row for row in
                 self.graph.read("activity_per_day", since=window.since, until=window.until)}
-        days = [{"day": day, **{kind: int((rows.get(day) or {}).get(kind) or 0)
+        days: list[dict[str, Any]] = [{"day": day, **{kind: int((rows.get(day) or {}).get(kind) or 0)
                                 for kind in (*ACTIVITY_KINDS, "lines")}} for day in window.days]
         totals = {kind: sum(day[kind] for day in days) for kind in (*ACTIVITY_KINDS, "lines")}
         return {"days": days, "totals": totals, "kinds": [kind for kind in ACTIVITY_KINDS if totals[kind]]}

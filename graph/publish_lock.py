@@ -56,7 +56,7 @@ class PublishLock:
         self.holder = uuid.uuid4().hex
 
     def take(self, wait: float = 0.0, on_wait: Callable[[str], None] | None = None,
-             poll: float = POLL_SECONDS) -> "PublishLock":
+             poll: float = POLL_SECONDS) -> PublishLock:
         """Takes the lock, waiting up to ``wait`` seconds (telling ``on_wait`` once what it waits for)."""
         deadline = time.monotonic() + wait
         told = False
@@ -79,7 +79,7 @@ class PublishLock:
         renew, statement = queries.query("renew_publish_lock"), queries.query(name)
 
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            if not tx.run(renew, holder=self.holder, lease=self.lease).single()["held"]:
+            if not tx.run(renew, holder=self.holder, lease=self.lease).single(strict=True)["held"]:
                 raise LockLost(f"the publish of version {self.version} lost the publish lock (it wrote nothing for "
                                f"{self.lease:.0f} s) and stopped; another training took it over")
             return [record.data() for record in tx.run(statement, params)]
@@ -115,7 +115,7 @@ class PublishLock:
             log.warning("could not release the publish lock of version %s (%s); it frees itself within %.0f s",
                         self.version, error, self.lease)
 
-    def __enter__(self) -> "PublishLock":
+    def __enter__(self) -> PublishLock:
         return self
 
     def __exit__(self, *exc: object) -> None:

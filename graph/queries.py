@@ -6,7 +6,7 @@ Each file opens with ``//`` comment lines naming what it finds, its parameters a
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from shopgraph.graph.settings import CYPHER_DIR
 
@@ -21,7 +21,7 @@ def is_name(text: str) -> bool:
     return bool(_NAME.match(text)) and (CYPHER_DIR / f"{text}.cypher").exists()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str) -> str:
     if not _NAME.match(name):
         raise UnknownQuery(name)
@@ -31,7 +31,7 @@ def _read(name: str) -> str:
     return path.read_text()
 
 
-@lru_cache(maxsize=None)
+@cache
 def query(name: str) -> str:
     """The statement of a named query, without its header comments (kept: the serving path asks on
     every request)."""

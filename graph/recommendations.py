@@ -200,6 +200,19 @@ class RecommendationRepository:
         return self.candidates(["bought_with", "bought_in_same_baskets"], seeds=seeds, liveSeeds=seeds,
                                perSeed=k, limit=k, basketsPerSeed=100, maxBasket=100)
 
+    def in_category(self, category_id: str, product_ids: Sequence[str]) -> set[str]:
+        """Which of ``product_ids`` are filed in the category or below it (one read for a whole list)."""
+        if not product_ids:
+            return set()
+        rows = self._rows(queries.query("products_in_category"), categoryId=category_id,
+                          productIds=list(dict.fromkeys(product_ids)))
+        return {product_id for (product_id,) in rows}
+
+    def category_popular(self, category_id: str, limit: int) -> list[str]:
+        """The category's products (and those below it), most popular first, as the category page lists them."""
+        rows = self.graph.read("category_products", categoryId=category_id, sort="popular", skip=0, limit=limit)
+        return [row["product"]["id"] for row in rows]
+
     def product_categories(self) -> dict[str, tuple[str | None, str | None]]:
         """Every product's (leaf category id, top category name)."""
         return {row["productId"]: (row["categoryId"], row["topCategory"])

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from shopgraph.graph.db import Graph
@@ -135,7 +135,7 @@ def _moment(field: str, value: Any) -> datetime | None:
                                      f"2024-12-01T09:00:00Z (got {value!r})") from None
     else:
         raise InvalidRule(field, f"{field} must be a date or time in ISO 8601, e.g. 2024-12-01")
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _as_json_names(rule: dict[str, Any]) -> dict[str, Any]:
@@ -183,7 +183,7 @@ class Rules:
 
     def active(self, now: datetime | None = None, pin_limit: int = PIN_LIMIT) -> list[ActiveRule]:
         """The rules in force at ``now`` (default: this moment), oldest first, resolved to their products."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         rows = self.graph.read("active_rules", now=now, pinLimit=pin_limit)
         return [ActiveRule(row["ruleId"], row["kind"], float(row["weight"] or 0.0), frozenset(row["productIds"]),
                            tuple(row["pinned"])) for row in rows]

@@ -17,11 +17,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from shopgraph.graph.config import current
 from shopgraph.graph.settings import LocalServer, home
 from shopgraph.graph.timeouts import KEEP_ALIVE_SECONDS, batch_timeout, server_transaction_timeout
 
 POM = Path(__file__).resolve().parent / "neo4j-runtime.pom.xml"
-INSTALL_HINT = "run `make install` (as root it installs them from Debian: apt-get install -y openjdk-17-jdk-headless maven)"
+INSTALL_HINT = ("run `make install` (as root it installs them from Debian: "
+                "apt-get install -y openjdk-17-jdk-headless maven)")
 
 
 class ServerError(RuntimeError):
@@ -41,9 +43,9 @@ def lib_dir() -> Path:
 
 
 def java_executable() -> str:
-    java_home = os.environ.get("JAVA_HOME")
-    if java_home and (Path(java_home) / "bin" / "java").exists():
-        return str(Path(java_home) / "bin" / "java")
+    java_home = current().java_home
+    if java_home and (java_home / "bin" / "java").exists():
+        return str(java_home / "bin" / "java")
     java = shutil.which("java")
     if not java:
         raise ServerError(f"Java 17 or 21 is needed to run Neo4j and none was found; {INSTALL_HINT}")
@@ -77,7 +79,7 @@ def ensure_artefacts(quiet: bool = False) -> Path:
 
 def _heap() -> str:
     # Sized for a 2-core, 24 GB machine that also runs the app and model training.
-    return os.environ.get("SHOPGRAPH_NEO4J_HEAP", "2g")
+    return current().neo4j_heap
 
 
 def jvm_options() -> list[str]:
@@ -97,7 +99,7 @@ def jvm_options() -> list[str]:
 def _config(server: LocalServer) -> str:
     folder = server.folder
     heap = _heap()
-    pagecache = os.environ.get("SHOPGRAPH_NEO4J_PAGECACHE", "1g")
+    pagecache = current().neo4j_pagecache
     return f"""# Written by `shopgraph neo4j start`; edits are overwritten at the next start.
 server.default_listen_address=127.0.0.1
 server.bolt.listen_address=127.0.0.1:{server.bolt_port}
@@ -124,7 +126,7 @@ server.directories.plugins={folder / "plugins"}
 # dbms.clientConfig(); the newer …_allowlist spelling is not recognised there and would be ignored.
 # neo4j-admin does not declare the browser.* settings, hence strict validation off.
 server.config.strict_validation.enabled=false
-browser.remote_content_hostname_whitelist={os.environ.get("SHOPGRAPH_GUIDE_HOSTS", "127.0.0.1,localhost")}
+browser.remote_content_hostname_whitelist={current().guide_hosts}
 """
 
 

@@ -5,33 +5,25 @@ folder, ``$SHOPGRAPH_HOME``. Its default depends on how ShopGraph was installed:
 a source checkout (git-ignored, beside ``artifacts/`` and ``reports/``), the user's data folder
 (``$XDG_DATA_HOME/shopgraph``, else ``~/.local/share/shopgraph``) for an installed wheel, with the
 artefacts and reports inside it. With ``NEO4J_URI`` set, ShopGraph talks to that server instead and
-never starts its own.
+never starts its own. Every variable is read through ``graph.config``.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from shopgraph.graph import config
 
 # A Traversable that is a real folder: wheels install unzipped, and an editable install maps the package here.
 CYPHER_DIR = Path(str(resources.files("shopgraph.cypher")))
 
 
-def checkout() -> Path | None:
-    """The source checkout this code runs from, or None when it runs from an installed wheel."""
-    root = Path(__file__).resolve().parent.parent
-    return root if (root / "pyproject.toml").exists() and (root / "cypher").is_dir() else None
+checkout = config.checkout
 
 
 def home() -> Path:
-    if os.environ.get("SHOPGRAPH_HOME"):
-        return Path(os.environ["SHOPGRAPH_HOME"]).resolve()
-    source = checkout()
-    if source is not None:
-        return source / ".shopgraph"
-    data = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return (Path(data) / "shopgraph").resolve()
+    return config.current().home
 
 
 def workspace() -> Path:
@@ -40,7 +32,7 @@ def workspace() -> Path:
 
 
 def artifacts_dir() -> Path:
-    return Path(os.environ.get("SHOPGRAPH_ARTIFACTS") or workspace() / "artifacts")
+    return config.current().artifacts
 
 
 def reports_dir() -> Path:
@@ -56,12 +48,10 @@ class LocalServer:
     http_port: int
 
     @classmethod
-    def from_env(cls) -> "LocalServer":
-        return cls(
-            name=os.environ.get("SHOPGRAPH_NEO4J_INSTANCE", "server"),
-            bolt_port=int(os.environ.get("SHOPGRAPH_NEO4J_BOLT_PORT", "7687")),
-            http_port=int(os.environ.get("SHOPGRAPH_NEO4J_HTTP_PORT", "7474")),
-        )
+    def from_env(cls) -> LocalServer:
+        settings = config.current()
+        return cls(name=settings.neo4j_instance, bolt_port=settings.neo4j_bolt_port,
+                   http_port=settings.neo4j_http_port)
 
     @property
     def folder(self) -> Path:
@@ -89,16 +79,12 @@ class Neo4jSettings:
     external: bool = False
 
     @classmethod
-    def from_env(cls) -> "Neo4jSettings":
-        database = os.environ.get("NEO4J_DATABASE", "neo4j")
-        if os.environ.get("NEO4J_URI"):
-            return cls(
-                uri=os.environ["NEO4J_URI"],
-                user=os.environ.get("NEO4J_USER", "neo4j"),
-                password=os.environ.get("NEO4J_PASSWORD", ""),
-                database=database,
-                external=True,
-            )
+    def from_env(cls) -> Neo4jSettings:
+        settings = config.current()
+        database = settings.neo4j_database
+        if settings.neo4j_uri:
+            return cls(uri=settings.neo4j_uri, user=settings.neo4j_user, password=settings.neo4j_password,
+                       database=database, external=True)
         server = LocalServer.from_env()
         password = server.password_file.read_text().strip() if server.password_file.exists() else ""
         return cls(uri=server.uri, user="neo4j", password=password, database=database)

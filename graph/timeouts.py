@@ -1,4 +1,4 @@
-"""How long the shop waits on Neo4j: every timeout in one place, each settable from the environment.
+"""How long the shop waits on Neo4j: every timeout in one place, each settable from the environment (``graph.config``).
 
 - ``SHOPGRAPH_QUERY_TIMEOUT`` (seconds, default 10): each transaction of a web request. A query that runs longer,
   or waits that long for a lock, is stopped by Neo4j, and the shopper gets a 503 with ``Retry-After`` instead of
@@ -16,9 +16,9 @@ for twice that long.
 """
 from __future__ import annotations
 
-import os
-
 from neo4j.exceptions import Neo4jError
+
+from shopgraph.graph.config import current
 
 #: Seconds between the local server's keep-alive messages on a connection waiting for a query's answer.
 KEEP_ALIVE_SECONDS = 5
@@ -32,36 +32,19 @@ TIMED_OUT = frozenset({
 })
 
 
-class TimeoutSettingError(ValueError):
-    """A timeout variable holds something that is not a number of seconds."""
-
-
-def _seconds(variable: str, default: float) -> float:
-    text = os.environ.get(variable, "").strip()
-    if not text:
-        return default
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise TimeoutSettingError(f"{variable}={text!r}: give a number of seconds") from None
-    if seconds < 0:
-        raise TimeoutSettingError(f"{variable}={text!r}: give a number of seconds, 0 or more")
-    return seconds
-
-
 def request_timeout() -> float:
     """Seconds a web request's transaction may take (``SHOPGRAPH_QUERY_TIMEOUT``, default 10)."""
-    return _seconds("SHOPGRAPH_QUERY_TIMEOUT", 10.0)
+    return current().query_timeout
 
 
 def batch_timeout() -> float:
     """Seconds a batch transaction may take, 0 for no limit (``SHOPGRAPH_BATCH_TIMEOUT``, default 0)."""
-    return _seconds("SHOPGRAPH_BATCH_TIMEOUT", 0.0)
+    return current().batch_timeout
 
 
 def server_transaction_timeout() -> str:
     """The local server's ``db.transaction.timeout`` (``SHOPGRAPH_NEO4J_TRANSACTION_TIMEOUT``, default 60s)."""
-    return os.environ.get("SHOPGRAPH_NEO4J_TRANSACTION_TIMEOUT", "").strip() or "60s"
+    return current().neo4j_transaction_timeout
 
 
 def timed_out(error: BaseException) -> bool:

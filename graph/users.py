@@ -25,6 +25,10 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+class NotAShopper(ValueError):
+    """The account is not a shopper's (a merchandiser's): the shopper API leaves it alone."""
+
+
 class Users:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -52,3 +56,24 @@ class Users:
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         self.graph.write("set_password_hash", userId=user_id, passwordHash=password_hash)
+
+    def put_shopper(self, user_id: str, name: str, email: str | None) -> tuple[dict[str, Any], bool]:
+        """Creates or replaces a shopper's name and email (no password: such a shopper cannot sign in until they
+        set one in the shop); returns the account and whether it was created. Raises ``EmailTaken`` and
+        ``NotAShopper``."""
+        try:
+            rows = self.graph.write("put_shopper", userId=user_id, name=name,
+                                    email=normalise_email(email) if email is not None else None)
+        except ConstraintError as error:
+            raise EmailTaken(normalise_email(email or "")) from error
+        if rows[0]["role"] != "shopper":
+            raise NotAShopper(user_id)
+        return plain(rows[0]["user"]), bool(rows[0]["created"])
+
+    def erase_shopper(self, user_id: str) -> bool:
+        """Erases a shopper and their personal data (``cypher/erase_shopper.cypher``); False when there was no
+        such account. Raises ``NotAShopper`` for a merchandiser's account."""
+        row = self.graph.write("erase_shopper", userId=user_id)[0]
+        if row["role"] not in (None, "shopper"):
+            raise NotAShopper(user_id)
+        return bool(row["erased"])

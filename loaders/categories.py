@@ -48,8 +48,8 @@ def tree(paths: Iterable[Sequence[str]]) -> pd.DataFrame:
 
 def path_texts(categories: pd.DataFrame) -> dict[str, str]:
     """Each category id -> the readable path from its root, e.g. ``"Home & Kitchen > Mugs & Cups"``."""
-    name = dict(zip(categories["id"], categories["name"]))
-    parent = dict(zip(categories["id"], categories["parentId"]))
+    name = dict(zip(categories["id"], categories["name"], strict=True))
+    parent = dict(zip(categories["id"], categories["parentId"], strict=True))
     texts: dict[str, str] = {}
     for node in name:
         levels, seen, current = [], set(), node

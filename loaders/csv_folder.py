@@ -24,7 +24,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -107,7 +107,7 @@ def read_csv_rows(path: Path, reading: _Reading) -> list[_Row]:
         if any("\ufffd" in value for value in fields):
             reading.reject(name, line, "not UTF-8 text: the line holds bytes that are not UTF-8")
             continue
-        rows.append(_Row(line, dict(zip(columns, fields))))
+        rows.append(_Row(line, dict(zip(columns, fields, strict=True))))
     return rows
 
 
@@ -128,12 +128,12 @@ def parse_timestamp(text: str) -> datetime | None:
         return None
     try:
         if text.replace(".", "", 1).isdigit():
-            return datetime.fromtimestamp(float(text), tz=timezone.utc).replace(tzinfo=None)
+            return datetime.fromtimestamp(float(text), tz=UTC).replace(tzinfo=None)
         stamp = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     except (ValueError, OverflowError, OSError):
         return None
     if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
     return stamp
 
 
@@ -292,7 +292,8 @@ def _event_problem(row: _Row, product_ids: set[str], user_ids: set[str] | None,
 
 
 def _events(rows: list[_Row], product_ids: set[str], user_ids: set[str] | None, reading: _Reading) -> list[dict]:
-    events, order_owner = [], {}
+    events: list[dict] = []
+    order_owner: dict[str, str] = {}
     for row in rows:
         problem, event = _event_problem(row, product_ids, user_ids, order_owner)
         if problem:
@@ -318,7 +319,8 @@ def read(path: Path | None = None) -> Tables:
         return read_csv_rows(file, reading) if file.exists() else None
 
     category_rows, user_rows = rows_of("categories.csv"), rows_of("users.csv")
-    product_rows, event_rows = rows_of("products.csv"), rows_of("events.csv") or []
+    # products.csv is known to exist (checked above); the other files are optional.
+    product_rows, event_rows = read_csv_rows(folder / "products.csv", reading), rows_of("events.csv") or []
     listed = _categories(category_rows or [], reading)
     products, paths = _products(product_rows, listed, reading)
     users = _users(user_rows, reading) if user_rows is not None else None
@@ -331,7 +333,8 @@ def read(path: Path | None = None) -> Tables:
     ], ignore_index=True).drop_duplicates("id")
     event_frame = pd.DataFrame(events, columns=EVENT_COLUMNS)
     event_frame["timestamp"] = pd.to_datetime(event_frame["timestamp"])
-    first_seen = event_frame.groupby("user_id")["timestamp"].min() if len(event_frame) else pd.Series(dtype="datetime64[ns]")
+    first_seen = (event_frame.groupby("user_id")["timestamp"].min() if len(event_frame)
+                  else pd.Series(dtype="datetime64[ns]"))
     if users is None:  # no users.csv: the users are whoever the events name
         users = {user_id: {"id": user_id, "name": None, "country": None} for user_id in sorted(first_seen.index)}
     user_frame = pd.DataFrame([{key: user.get(key) for key in ("id", "name", "country")} for user in users.values()],

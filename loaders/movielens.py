@@ -39,6 +39,7 @@ class _Files:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._names: dict[str, Path | str]  # a file of the folder, or a member name in the zip
         if path.is_dir():
             self._names = {p.name: p for p in path.rglob("*") if p.is_file()}
         elif zipfile.is_zipfile(path):
@@ -106,11 +107,12 @@ def _grouplens(files: _Files) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
                         encoding="latin-1", keep_default_na=False)
     flags = items.iloc[:, 5:5 + len(GROUPLENS_GENRES)].to_numpy() == "1"
     titles = items[1].str.extract(r"^(?P<title>.*?)(?: \((?P<year>\d{4})\))?\s*$")
+    # A u.item with fewer genre columns than GROUPLENS_GENRES leaves the missing genres off (strict=False).
     films = pd.DataFrame({
         "id": items[0],
         "title": titles["title"],
         "year": titles["year"].fillna(""),
-        "genres": [[genre for genre, on in zip(GROUPLENS_GENRES, row) if on] for row in flags],
+        "genres": [[genre for genre, on in zip(GROUPLENS_GENRES, row, strict=False) if on] for row in flags],
     })
     ratings = pd.read_csv(io.BytesIO(files.read("u.data")), sep="\t", header=None,
                           names=["user_id", "item_id", "rating", "timestamp"], dtype=str)

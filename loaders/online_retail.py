@@ -169,7 +169,7 @@ def clean(lines: pd.DataFrame, name: str, line_offset: int) -> tuple[pd.DataFram
         if reason is None:  # name the code: "stock code POST is not a product" groups usefully
             codes = lines["StockCode"].to_numpy()[hits]
             rejected.extend(Rejection(name, int(line), f"stock code {code} is not a product")
-                            for line, code in zip(line_numbers[hits], codes))
+                            for line, code in zip(line_numbers[hits], codes, strict=True))
         else:
             rejected.extend(Rejection(name, int(line), reason) for line in line_numbers[hits])
         left_out |= hits

@@ -53,7 +53,7 @@ def nest(frame: pd.DataFrame, key: str, lists: dict[str, str]) -> list[tuple[Any
     ends = starts[1:] + [len(keys)]
     values = {name: _plain(frame[column]) for name, column in lists.items()}
     return [(keys[start], {name: column[start:end] for name, column in values.items()})
-            for start, end in zip(starts, ends)]
+            for start, end in zip(starts, ends, strict=True)]
 
 
 def _plain(column: pd.Series) -> list[Any]:
@@ -77,7 +77,7 @@ def product_category_ids(products: pd.DataFrame) -> list[list[str]]:
     listed = products["categoryIds"] if "categoryIds" in products.columns else pd.Series([None] * len(products))
     single = products["categoryId"] if "categoryId" in products.columns else pd.Series([None] * len(products))
     result = []
-    for many, one in zip(listed, single):
+    for many, one in zip(listed, single, strict=True):
         if isinstance(many, (list, tuple, np.ndarray)) and len(many):
             result.append([str(category) for category in many])
         else:
@@ -103,7 +103,8 @@ def product_rows(tables: Tables) -> list[Row]:
     counts = pd.to_numeric(products.get("ratingCount", pd.Series(0, index=products.index)), errors="coerce")
     created = epoch_millis(products["createdAt"]) if "createdAt" in products.columns else [None] * len(rows)
     tags = products["tags"] if "tags" in products.columns else [[]] * len(rows)
-    for row, ids, rating, count, created_at, tag_list in zip(rows, category_ids, ratings, counts, created, tags):
+    for row, ids, rating, count, created_at, tag_list in zip(rows, category_ids, ratings, counts, created, tags,
+                                                             strict=True):
         row["categoryIds"] = ids
         row["categoryPath"] = "; ".join(paths.get(category, category) for category in ids) or None
         # Send a rating only when the source has one, so ratings gathered in the shop survive a reload.
@@ -180,7 +181,7 @@ def order_rows(tables: Tables) -> list[Row]:
         "user": orders["user"].to_numpy(),
         "at": orders["at"].to_numpy(),
         "order": [{"id": order_id, "at": at, **order_lines}
-                  for (order_id, order_lines), at in zip(lines_of, epoch_millis(orders["at"]).tolist())],
+                  for (order_id, order_lines), at in zip(lines_of, epoch_millis(orders["at"]).tolist(), strict=True)],
     })
     # A shopper's orders travel in one row, so batches written at the same time share no shopper:
     # each transaction adding PLACED edges locks its shoppers until it commits, and a batch that

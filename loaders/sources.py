@@ -6,7 +6,6 @@ then a copy fetched once into the user's cache folder (``$SHOPGRAPH_CACHE_DIR``,
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -14,19 +13,18 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
+from shopgraph.graph.config import current
+
 
 def cache_dir() -> Path:
-    if os.environ.get("SHOPGRAPH_CACHE_DIR"):
-        return Path(os.environ["SHOPGRAPH_CACHE_DIR"]).expanduser()
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "shopgraph"
+    return current().cache_dir
 
 
 def shared_folder(name: str) -> Path | None:
     """``$SHOPGRAPH_DATA_DIR/name`` when that variable is set and the folder exists."""
-    root = os.environ.get("SHOPGRAPH_DATA_DIR")
-    if root and (Path(root) / name).is_dir():
-        return Path(root) / name
+    root = current().data_dir
+    if root and (root / name).is_dir():
+        return root / name
     return None
 
 

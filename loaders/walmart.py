@@ -107,18 +107,20 @@ def read(path: Path | None = None) -> Tables:
     frame["line"] = np.arange(len(frame)) + 2  # the header is line 1
     frame["Product Id"] = frame["Product Id"].str.strip()
     frame["Product Name"] = frame["Product Name"].str.strip()
-    rejected = [Rejection(name, int(line), "missing Product Id") for line in frame.loc[frame["Product Id"].isna(), "line"]]
+    rejected = [Rejection(name, int(line), "missing Product Id")
+                for line in frame.loc[frame["Product Id"].isna(), "line"]]
     rejected += [Rejection(name, int(line), "missing Product Name")
                  for line in frame.loc[frame["Product Id"].notna() & frame["Product Name"].isna(), "line"]]
     rows = frame[frame["Product Id"].notna() & frame["Product Name"].notna()].copy()
 
-    rows["crawled"] = pd.to_datetime(rows["Crawl Timestamp"], utc=True, format="mixed", errors="coerce").dt.tz_localize(None)
+    rows["crawled"] = (pd.to_datetime(rows["Crawl Timestamp"], utc=True, format="mixed", errors="coerce")
+                       .dt.tz_localize(None))
     rows = rows.sort_values(["crawled", "line"], kind="stable", na_position="first")
     kept = rows.groupby("Product Id", sort=False).tail(1)
-    kept_line = dict(zip(kept["Product Id"], kept["line"]))
+    kept_line = dict(zip(kept["Product Id"], kept["line"], strict=True))
     repeats = rows.drop(index=kept.index)
     rejected += [Rejection(name, int(line), f"repeated Product Id: {product} (kept line {kept_line[product]})")
-                 for line, product in zip(repeats["line"], repeats["Product Id"])]
+                 for line, product in zip(repeats["line"], repeats["Product Id"], strict=True)]
     first_seen = rows.groupby("Product Id")["crawled"].min()
     kept = kept.sort_values("line")
 
@@ -138,7 +140,7 @@ def read(path: Path | None = None) -> Tables:
         "brand": brands.to_numpy(),
         "categoryId": category_ids,
         "tags": [tags_of(tags, product_name, brand)
-                 for tags, product_name, brand in zip(kept["Product Tags"], kept["Product Name"], brands)],
+                 for tags, product_name, brand in zip(kept["Product Tags"], kept["Product Name"], brands, strict=True)],
         "avgRating": pd.to_numeric(kept["Product Rating"], errors="coerce").to_numpy(),
         "ratingCount": pd.to_numeric(kept["Product Reviews Count"], errors="coerce").fillna(0).astype(int).to_numpy(),
         "createdAt": first_seen.reindex(kept["Product Id"]).to_numpy(),

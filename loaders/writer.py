@@ -168,7 +168,7 @@ def write_tables(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-rows") as preparer:
         prepared: list[Future[Rows]] = [preparer.submit(stage.prepare) for stage in plan]  # run in order
         try:
-            for stage, rows in zip(plan, prepared):
+            for stage, rows in zip(plan, prepared, strict=True):
                 stage.rows = rows.result()
                 if not stage.rows:
                     continue

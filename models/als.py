@@ -18,8 +18,8 @@ class ALSRecommender(FactorRecommender):
     defaults = {"factors": 64, "regularization": 0.05, "alpha": 10.0, "iterations": 15, "seed": 42}
 
     def _fit(self, interactions: Interactions) -> None:
-        from threadpoolctl import threadpool_limits
         from implicit.cpu.als import AlternatingLeastSquares
+        from threadpoolctl import threadpool_limits
 
         # implicit parallelises itself; BLAS threads on top of that only slow it down. Its check (on
         # construction) still warns about a BLAS library it sees that the limit does not reach.

@@ -1,4 +1,4 @@
-"""The versioned artefact store that training writes and serving reads (see the models contract).
+"""The versioned artefact store that training writes and serving reads (docs/architecture.md, "The artefact store").
 
 ``$SHOPGRAPH_ARTIFACTS`` (default ``<repo>/artifacts``) ``/models/<version>/``, version = the UTC
 time of training as ``YYYYmmddTHHMMSSZ``. A version is written into ``<version>.partial`` and renamed
@@ -9,9 +9,8 @@ Light on purpose: no TensorFlow, no scikit-learn.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,7 @@ class VersionWriter:
     """Writes one version: arrays and JSON into a ``.partial`` folder, then ``finish`` publishes it."""
 
     def __init__(self, root: Path | str | None = None, now: datetime | None = None) -> None:
-        moment = now or datetime.now(timezone.utc)
+        moment = now or datetime.now(UTC)
         store = store_root(root)
         store.mkdir(parents=True, exist_ok=True)
         version = moment.strftime(VERSION_FORMAT)
@@ -67,7 +66,7 @@ class VersionWriter:
 
     def arrays(self, name: str, **arrays: np.ndarray) -> Path:
         path = self.folder / name
-        np.savez(path, **arrays)
+        np.savez(path, allow_pickle=False, **arrays)  # read_arrays refuses pickles too
         return path
 
     def json(self, name: str, value: Any) -> Path:

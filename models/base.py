@@ -15,7 +15,7 @@ import json
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,7 +25,7 @@ from shopgraph.models.data import Interactions
 #: Users scored per batch: a batch's dense score block is batch x products float32.
 BATCH_USERS = 512
 
-_REGISTRY: dict[str, type["Recommender"]] = {}
+_REGISTRY: dict[str, type[Recommender]] = {}
 
 
 class NotFitted(RuntimeError):
@@ -57,7 +57,7 @@ class Recommender(ABC):
         self.fit_seconds: float = 0.0
 
     # -- training ----------------------------------------------------------------------------
-    def fit(self, interactions: Interactions) -> "Recommender":
+    def fit(self, interactions: Interactions) -> Self:
         """Learn from ``interactions``; remembers each user's products so they can be filtered."""
         started = time.perf_counter()
         self.seen = interactions.binary.tocsr().astype(np.float32)
@@ -75,13 +75,11 @@ class Recommender(ABC):
 
     @property
     def n_products(self) -> int:
-        self._require_fitted()
-        return self.seen.shape[1]
+        return self._require_fitted().shape[1]
 
     @property
     def n_users(self) -> int:
-        self._require_fitted()
-        return self.seen.shape[0]
+        return self._require_fitted().shape[0]
 
     def recommend(self, user_indices, k: int = 10, filter_seen: bool = True,
                   exclude: sp.csr_matrix | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -90,7 +88,7 @@ class Recommender(ABC):
         ``filter_seen`` leaves out each user's training products; ``exclude`` (users x products,
         the same rows as the model's users) leaves out more, e.g. disliked products.
         """
-        self._require_fitted()
+        seen = self._require_fitted()
         users = np.atleast_1d(np.asarray(user_indices, dtype=np.int64))
         k = min(k, self.n_products)
         indices = np.full((len(users), k), -1, dtype=np.int32)
@@ -99,7 +97,7 @@ class Recommender(ABC):
             batch = users[start:start + BATCH_USERS]
             block = np.asarray(self.score(batch), dtype=np.float32).copy()
             if filter_seen:
-                _mask(block, self.seen[batch])
+                _mask(block, seen[batch])
             if exclude is not None:
                 _mask(block, exclude[batch])
             top, top_scores = top_k(block, k)
@@ -120,12 +118,12 @@ class Recommender(ABC):
     # -- persistence -------------------------------------------------------------------------
     def save(self, folder: Path | str) -> Path:
         """Write the fitted model into ``folder`` (created); returns it."""
-        self._require_fitted()
+        seen = self._require_fitted()
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        arrays = {f"seen_{key}": value for key, value in csr_arrays(self.seen).items()}
+        arrays = {f"seen_{key}": value for key, value in csr_arrays(seen).items()}
         arrays.update(self._state())
-        np.savez(folder / "arrays.npz", **arrays)
+        np.savez(folder / "arrays.npz", allow_pickle=False, **arrays)  # load() refuses pickles too
         meta = {"class": self.name, "params": self.params, "fit_seconds": self.fit_seconds,
                 "facts": self._facts()}
         (folder / "model.json").write_text(json.dumps(meta, indent=2, default=json_default))
@@ -133,7 +131,7 @@ class Recommender(ABC):
         return folder
 
     @staticmethod
-    def load(folder: Path | str) -> "Recommender":
+    def load(folder: Path | str) -> Recommender:
         """The model saved in ``folder``, whatever its class."""
         folder = Path(folder)
         meta = json.loads((folder / "model.json").read_text())
@@ -156,15 +154,18 @@ class Recommender(ABC):
         """Small JSON-able facts the model needs besides its arrays."""
         return {}
 
-    def _save_parts(self, folder: Path) -> None:
+    def _save_parts(self, folder: Path) -> None:  # noqa: B027 -- an optional hook, a no-op unless overridden
         """Models made of other models save those here (in subfolders)."""
 
-    def _restore(self, arrays: dict[str, np.ndarray], facts: dict[str, Any], folder: Path) -> None:
+    def _restore(self, arrays: dict[str, np.ndarray], facts: dict[str, Any],  # noqa: B027 -- an optional hook
+                 folder: Path) -> None:
         """Rebuild the fitted state from what ``_state``/``_facts``/``_save_parts`` wrote."""
 
-    def _require_fitted(self) -> None:
+    def _require_fitted(self) -> sp.csr_matrix:
+        """The training products of each user (``seen``); raises ``NotFitted`` before ``fit`` or ``load``."""
         if self.seen is None:
             raise NotFitted(f"{self.name} has not been fitted or loaded")
+        return self.seen
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.params.items())})"

@@ -4,7 +4,8 @@
   from the shopper's seeds -- their published neighbours, the latest baskets, shoppers like them;
 - the stored product vectors, scored in numpy (``mf``; ``embedding`` through the graph's vector index);
 - trending and popular, read once a minute and shared by every shopper;
-- strategy files (``models.strategy_files``): a recommender written in Cypher.
+- strategy files (``models.strategy_files``): a recommender written in Cypher; those that say ``Candidate source:
+  yes`` also join hybrid's and multi's candidates, each as the generator ``file_<strategy>``.
 
 The shared values (trending, popular, the shop's latest activity, product categories and vectors) are
 ``SharedValue`` caches: one thread reloads while the others keep the old value.
@@ -18,11 +19,21 @@ from typing import Any
 from shopgraph.graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
 from shopgraph.models.fresh_feedback import FRESH_SOURCES
 from shopgraph.models.rules import Ranked
-from shopgraph.models.serving_blend import (CandidatePool, ProductVectors, Seeds, add_source_rows, add_vector_scores,
-                                  newest_seeds, rescale_like_training, taken_products, taste_vector)
+from shopgraph.models.serving_blend import (
+    CandidatePool,
+    ProductVectors,
+    Seeds,
+    add_file_rows,
+    add_source_rows,
+    add_vector_scores,
+    newest_seeds,
+    rescale_like_training,
+    taken_products,
+    taste_vector,
+)
 from shopgraph.models.serving_cache import SharedValue
-from shopgraph.models.strategy_files import StrategyLibrary
-from shopgraph.models.vocabulary import GENERATORS
+from shopgraph.models.strategy_files import TAKE_CANDIDATE_SOURCES, StrategyLibrary, UnknownStrategyFile
+from shopgraph.models.vocabulary import GENERATORS, file_generator
 
 #: The candidate sources each generator reads in Cypher (mf, trending and popular need none per shopper).
 GENERATOR_SOURCES = {
@@ -30,7 +41,10 @@ GENERATOR_SOURCES = {
     "collaborative": ("bought_with", "bought_in_same_baskets", "shoppers_like_you"),
     "embedding": ("embedding_neighbours",),
 }
-STRATEGY_GENERATORS = {**{g: (g,) for g in GENERATORS}, "hybrid": GENERATORS, "multi": GENERATORS}
+#: Stands among a strategy's generators for every candidate-source file (``Candidate source: yes``).
+CANDIDATE_FILES = "candidate_files"
+STRATEGY_GENERATORS = {**{g: (g,) for g in GENERATORS},
+                       **{strategy: (*GENERATORS, CANDIDATE_FILES) for strategy in TAKE_CANDIDATE_SOURCES}}
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,21 @@ class CandidateSources:
         if "mf" in generators:
             add_vector_scores(pool, "mf", taste_vector(history.mf, seeds, vectors, "mf"), vectors,
                               limits.vector_candidates, taken)
+        if CANDIDATE_FILES in generators and seeds:
+            self.add_candidate_files(pool, history.user_id, seeds)
         return pool
+
+    def add_candidate_files(self, pool: CandidatePool, user_id: str, seeds: Seeds) -> None:
+        """Each candidate-source file's rows for the shopper, one read each, as the generator ``file_<name>``. A
+        file that fails or times out gives no rows (the library logs and counts it); one deleted since it was
+        listed (development mode) is passed over."""
+        for name in self.strategy_files.candidate_sources():
+            try:
+                rows = self.strategy_files.candidates(self.graph, name, user_id=user_id, k=self.limits.per_source,
+                                                      seeds=seeds, before=None)
+            except UnknownStrategyFile:
+                continue
+            add_file_rows(pool, file_generator(name), rows)
 
     def fresh(self, seeds: Seeds) -> CandidatePool:
         """The candidates of products a shopper just took: one walk from them alone (``models.fresh_feedback``)."""

@@ -10,6 +10,9 @@ shopper, as the ``collaborative`` generator.
 """
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TypeVar
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -157,5 +160,16 @@ class CollaborativeRecommender(Recommender):
         self.users.save(folder / "similar_shoppers")
 
     def _restore(self, arrays, facts, folder):
-        self.items = Recommender.load(folder / "bought_with")
-        self.users = Recommender.load(folder / "similar_shoppers")
+        self.items = _load_part(folder / "bought_with", ItemItemRecommender)
+        self.users = _load_part(folder / "similar_shoppers", UserUserRecommender)
+
+
+_Part = TypeVar("_Part", bound=Recommender)
+
+
+def _load_part(folder: Path, kind: type[_Part]) -> _Part:
+    """The model saved in ``folder``, which must be a ``kind``."""
+    model = Recommender.load(folder)
+    if not isinstance(model, kind):
+        raise ValueError(f"{folder} holds a {type(model).__name__}, not the {kind.__name__} expected")
+    return model

@@ -70,7 +70,7 @@ class ContentRecommender(Recommender):
         return indices, scores
 
     def score(self, user_indices: np.ndarray) -> np.ndarray:
-        return np.asarray((self.seen[np.atleast_1d(user_indices)] @ self.similarity).todense())
+        return np.asarray((self._require_fitted()[np.atleast_1d(user_indices)] @ self.similarity).todense())
 
     def item_similarity(self, item_indices):
         return np.asarray((self.vectors[np.atleast_1d(item_indices)] @ self.vectors.T).todense())

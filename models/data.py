@@ -19,7 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 #: How much one event says the shopper wants the product. Every rating counts as a positive, as in
-#: the MovieLens protocol of DESIGN.md; a cart or a view is a weaker sign than a purchase.
+#: the MovieLens protocol (docs/evaluation.md); a cart or a view is a weaker sign than a purchase.
 EVENT_WEIGHTS = {"purchase": 1.0, "rate": 1.0, "like": 1.0, "cart": 0.5, "view": 0.2}
 
 CATALOG_COLUMNS = ["id", "name", "description", "brand", "categoryPath", "category", "tags", "price"]
@@ -55,7 +55,7 @@ class Interactions:
         categories: pd.DataFrame | None = None,
         product_ids: list[str] | np.ndarray | None = None,
         user_ids: list[str] | np.ndarray | None = None,
-    ) -> "Interactions":
+    ) -> Interactions:
         """Index canonical events (``loaders.tables`` columns) against a product universe.
 
         ``product_ids`` fixes the products and their order (default: every product some event
@@ -81,11 +81,11 @@ class Interactions:
         return cls(user_ids, product_ids, catalog, positive, disliked)
 
     @classmethod
-    def from_tables(cls, tables, **kwargs) -> "Interactions":
+    def from_tables(cls, tables, **kwargs) -> Interactions:
         """From a loader's ``Tables`` (``loaders.read(dataset)``)."""
         return cls.from_events(tables.events, tables.products, tables.categories, **kwargs)
 
-    def with_events(self, events: pd.DataFrame) -> "Interactions":
+    def with_events(self, events: pd.DataFrame) -> Interactions:
         """The same users, products and catalogue with another set of (already indexed) events.
 
         Splits use it: a training part and the full data share indices, so a model fitted on one
@@ -180,7 +180,7 @@ def _category_ids(frame: pd.DataFrame) -> list[list[str]]:
     leaf = frame["categoryId"] if "categoryId" in frame else pd.Series(None, index=frame.index)
     many = frame["categoryIds"] if "categoryIds" in frame else pd.Series(None, index=frame.index)
     result = []
-    for one, several in zip(leaf, many):
+    for one, several in zip(leaf, many, strict=True):
         ids = [str(c) for c in several] if isinstance(several, (list, tuple, np.ndarray)) else []
         if isinstance(one, str) and one not in ids:
             ids.insert(0, one)
@@ -197,7 +197,9 @@ def category_paths(categories: pd.DataFrame | None) -> dict[str, list[str]]:
                              else None) for row in categories.itertuples()}
     paths: dict[str, list[str]] = {}
     for category in names:
-        path, seen, node = [], set(), category
+        path: list[str] = []
+        seen: set[str] = set()
+        node: str | None = category
         while node is not None and node in names and node not in seen:
             seen.add(node)
             path.append(names[node])

@@ -9,12 +9,12 @@ the uncapped lists' NDCG@10. The choice and every cap's figure go into the versi
 """
 from __future__ import annotations
 
-import os
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
 
+from shopgraph.graph.config import SettingsError, current
 from shopgraph.models import metrics
 from shopgraph.models.rules import DIVERSITY_WINDOW, Ranked, diversify
 
@@ -26,34 +26,25 @@ DEFAULT_TOLERANCE = 0.01
 CANDIDATES = 50
 
 
-class DiversitySettingError(ValueError):
-    """``SHOPGRAPH_DIVERSITY_CAP`` or ``SHOPGRAPH_DIVERSITY_TOLERANCE`` holds something unusable."""
+#: ``SHOPGRAPH_DIVERSITY_CAP`` or ``SHOPGRAPH_DIVERSITY_TOLERANCE`` holds something unusable: the settings' error
+#: (``graph.config``), whose message names each variable at fault and what it expects.
+DiversitySettingError = SettingsError
 
 
 def tolerance_setting() -> float:
-    raw = os.environ.get("SHOPGRAPH_DIVERSITY_TOLERANCE", "").strip()
-    if not raw:
-        return DEFAULT_TOLERANCE
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value < 1.0:
-        raise DiversitySettingError(f"SHOPGRAPH_DIVERSITY_TOLERANCE must be a share from 0 to 1, not {raw!r}")
-    return value
+    """The shop's ``SHOPGRAPH_DIVERSITY_TOLERANCE`` (``DEFAULT_TOLERANCE`` when unset)."""
+    return current().diversity_tolerance
 
 
-def cap_setting() -> int | None | str:
+def cap_setting() -> int | None | Literal["auto"]:
     """The shop's setting: ``"auto"``, None (``off``) or a cap."""
-    raw = os.environ.get("SHOPGRAPH_DIVERSITY_CAP", "auto").strip().lower() or "auto"
-    if raw in ("auto", "off"):
-        return None if raw == "off" else "auto"
-    if raw.isdigit() and int(raw) > 0:
-        return int(raw)
-    raise DiversitySettingError(f"SHOPGRAPH_DIVERSITY_CAP must be auto, off or a whole number above 0, not {raw!r}")
+    cap = current().diversity_cap
+    if isinstance(cap, str):  # the only word the setting's parser gives is "auto"
+        return "auto"
+    return cap
 
 
-def serving_cap(setting: int | None | str, metadata: dict[str, Any] | None) -> int | None:
+def serving_cap(setting: int | None | Literal["auto"], metadata: dict[str, Any] | None) -> int | None:
     """The cap lists are served with: the shop's ``setting`` (``cap_setting()``), or with ``auto`` what the
     live version's training chose (None, no cap, when it chose none; the old fixed cap for a version that
     predates the choice)."""
@@ -91,7 +82,7 @@ def choose_cap(scores: np.ndarray, relevant: sp.csr_matrix, categories: np.ndarr
 
     def ndcg(cap: int | None) -> float:
         found = []
-        for items, relevant_items in zip(candidates, wanted):
+        for items, relevant_items in zip(candidates, wanted, strict=True):
             if not relevant_items:
                 continue
             ranked = diversify(items, cap=cap, window=DIVERSITY_WINDOW) if cap else items

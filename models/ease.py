@@ -24,7 +24,7 @@ class EASERecommender(Recommender):
         self.weights = weights.astype(np.float32)
 
     def score(self, user_indices: np.ndarray) -> np.ndarray:
-        return np.asarray(self.seen[np.atleast_1d(user_indices)] @ self.weights)
+        return np.asarray(self._require_fitted()[np.atleast_1d(user_indices)] @ self.weights)
 
     def item_similarity(self, item_indices):
         return self.weights[np.atleast_1d(item_indices)]

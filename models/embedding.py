@@ -26,7 +26,7 @@ def shop_graph(interactions: Interactions) -> nx.Graph:
     graph.add_nodes_from(("u", u) for u in range(interactions.n_users))
     graph.add_nodes_from(("p", p) for p in range(interactions.n_products))
     cells = interactions.binary.tocoo()
-    graph.add_edges_from(zip((("u", int(u)) for u in cells.row), (("p", int(p)) for p in cells.col)))
+    graph.add_edges_from(zip((("u", int(u)) for u in cells.row), (("p", int(p)) for p in cells.col), strict=True))
     for product, row in enumerate(interactions.catalog.itertuples(index=False)):
         # dict.fromkeys, not a set: node order must not depend on string hashing, or runs differ.
         for category in dict.fromkeys((row.category, row.categoryPath)):
@@ -89,7 +89,8 @@ class EmbeddingRecommender(Recommender):
             u, p = embedded[:n_users], embedded[n_users:n_users + n_products]
             s = tf.reduce_sum(tf.gather(u, users) * tf.gather(p, items), axis=1)
             coefficient = tf.sparse.SparseTensor(positions, -2.0 * confidence * (1.0 - s) - 2.0 * w0 * s, shape)
-            grad_u = tf.sparse.sparse_dense_matmul(coefficient, p) + 2.0 * w0 * tf.matmul(u, tf.matmul(p, p, transpose_a=True))
+            grad_u = (tf.sparse.sparse_dense_matmul(coefficient, p)
+                      + 2.0 * w0 * tf.matmul(u, tf.matmul(p, p, transpose_a=True)))
             grad_p = (tf.sparse.sparse_dense_matmul(coefficient, u, adjoint_a=True)
                       + 2.0 * w0 * tf.matmul(p, tf.matmul(u, u, transpose_a=True)))
             grad_embedded = tf.concat([grad_u, grad_p, categories], axis=0)

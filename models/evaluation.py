@@ -1,10 +1,10 @@
-"""Offline evaluation: the two protocols of DESIGN.md, every model and peer measured the same way.
+"""Offline evaluation: the two protocols of docs/evaluation.md, every model and peer measured the same way.
 
 ``evaluate(dataset)`` reads the dataset through the loaders, splits it by its protocol, fits each
 model on the training part only (timing the fit), asks it for the top 10 of every test user with
 the user's training products filtered out (full ranking over every product of the training data)
-and scores the lists with ``models.metrics``. The result is the JSON of DESIGN.md; ``write_report``
-adds a Markdown table and a plot of NDCG@10 by model.
+and scores the lists with ``models.metrics``. The result is the JSON docs/evaluation.md describes;
+``write_report`` adds a Markdown table and a plot of NDCG@10 by model.
 """
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def measure(model: Recommender, split: Split, protocol_metrics: Iterable[str], k
     """The protocol's metrics for a fitted model on the test users of ``split``."""
     users = np.array(sorted(split.test), dtype=np.int64)
     indices, _ = model.recommend(users, k=k, filter_seen=True)
-    lists = {int(user): row[row >= 0].tolist() for user, row in zip(users, indices)}
+    lists = {int(user): row[row >= 0].tolist() for user, row in zip(users, indices, strict=True)}
     return score_lists(lists, split, protocol_metrics, k)
 
 
@@ -142,7 +142,7 @@ def _tune_peer(name: str, validation: Split, seed: int) -> tuple[dict[str, Any],
 def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: bool = True,
              tables=None, served: bool = True, served_strategies: Iterable[str] | None = None,
              neo4j=None, cap_variants: Iterable[str] | None = None) -> dict[str, Any]:
-    """Run the dataset's protocol over every peer and ShopGraph strategy; the DESIGN.md JSON.
+    """Run the dataset's protocol over every peer and ShopGraph strategy; the JSON of docs/evaluation.md.
 
     With ``served`` the result also has the served rows (``models.served_evaluation``): each strategy as the
     shop serves it, from a scratch Neo4j trained by ``shopgraph train``; the summary then judges the shop's

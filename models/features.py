@@ -17,12 +17,12 @@ Product, shopper and pair columns: see ``FEATURES``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
-from shopgraph.models.vocabulary import GENERATORS
+from shopgraph.models.vocabulary import GENERATORS, is_file_generator
 
 PRODUCT_LEVEL = ("popular", "trending")
 ABSENT_RANK = 1000.0
@@ -46,6 +46,20 @@ FEATURES = (
 )
 
 
+def feature_names(files: Sequence[str] = ()) -> list[str]:
+    """The ranker's columns with candidate-source files: ``FEATURES``, then ``score_file_<strategy>`` and
+    ``rank_file_<strategy>`` per file generator in ``files`` (names ``file_<strategy>``), in that order. The
+    names a ranker was trained with are stored with it (ranker.json ``features``), and serving fills those."""
+    files = sorted(files)
+    return [*FEATURES, *(f"score_{g}" for g in files), *(f"rank_{g}" for g in files)]
+
+
+def file_generators(names: Sequence[str]) -> list[str]:
+    """The candidate-source generators (``file_<strategy>``) whose columns ``names`` hold."""
+    return sorted({name[len("score_"):] for name in names
+                   if name.startswith("score_") and is_file_generator(name[len("score_"):])})
+
+
 def assemble(names: Sequence[str], generators: dict[str, tuple[np.ndarray, np.ndarray]], *, interest: np.ndarray,
              days_since_last: np.ndarray, price: np.ndarray, category_share: np.ndarray,
              embedding_cosine: np.ndarray, mf_dot: np.ndarray, bought_before: np.ndarray, repeat_rate: np.ndarray,
@@ -54,7 +68,8 @@ def assemble(names: Sequence[str], generators: dict[str, tuple[np.ndarray, np.nd
     values per row:
 
     - ``generators``: per generator, (score over its best for this shopper, 1-based rank); a generator not
-      given has 0 and ``ABSENT_RANK`` everywhere;
+      given has 0 and ``ABSENT_RANK`` everywhere -- so does a candidate-source file (``file_<strategy>``) named
+      in ``names`` and not given (a file removed since training);
     - ``interest``: the product's summed interaction weights (``models.data.EVENT_WEIGHTS``, a purchase once per
       order); ``days_since_last``: from its last interaction to the shop's latest one (NaN: never taken);
       ``price``: its list price (NaN: unknown);
@@ -65,7 +80,7 @@ def assemble(names: Sequence[str], generators: dict[str, tuple[np.ndarray, np.nd
     """
     rows = len(interest)
     values: dict[str, np.ndarray] = {}
-    for name in GENERATORS:
+    for name in [*GENERATORS, *file_generators(names)]:
         score, rank = generators.get(name, (np.zeros(rows), np.full(rows, ABSENT_RANK)))
         values[f"score_{name}"], values[f"rank_{name}"] = score, rank
     with np.errstate(invalid="ignore"):
@@ -99,7 +114,7 @@ class ShopFacts:
     seen: sp.csr_matrix
 
     @classmethod
-    def from_interactions(cls, interactions) -> "ShopFacts":
+    def from_interactions(cls, interactions) -> ShopFacts:
         n_products = interactions.n_products
         interest = np.asarray(interactions.matrix.sum(axis=0)).ravel()
         events = interactions.events
@@ -130,11 +145,12 @@ class ShopFacts:
 
 @dataclass
 class CandidateBlock:
-    """Candidate pairs and their feature rows (columns in ``FEATURES`` order)."""
+    """Candidate pairs and their feature rows (columns in ``names`` order: ``FEATURES`` unless files add some)."""
 
     users: np.ndarray
     products: np.ndarray
     features: np.ndarray
+    names: list[str] = field(default_factory=lambda: list(FEATURES))
 
     def __len__(self) -> int:
         return len(self.users)
@@ -156,13 +172,13 @@ def _global_ranks(scores: np.ndarray) -> np.ndarray:
 
 def pair_features(facts: ShopFacts, user: np.ndarray, product: np.ndarray,
                   generators: dict[str, tuple[np.ndarray, np.ndarray]], embedding_cosine: np.ndarray,
-                  mf_dot: np.ndarray) -> np.ndarray:
+                  mf_dot: np.ndarray, names: Sequence[str] = FEATURES) -> np.ndarray:
     """The feature rows of (user, product) pairs from the shop's facts: what training gathers for ``assemble``."""
     category = facts.category[product]
     share = np.zeros(len(user), dtype=np.float32)
     has = category >= 0
     share[has] = np.asarray(facts.category_share[user[has], category[has]]).ravel()
-    return assemble(FEATURES, generators, interest=facts.interest[product],
+    return assemble(names, generators, interest=facts.interest[product],
                     days_since_last=facts.days_since_last[product], price=facts.price[product],
                     category_share=share, embedding_cosine=embedding_cosine, mf_dot=mf_dot,
                     bought_before=np.asarray(facts.seen[user, product]).ravel() > 0,
@@ -170,15 +186,23 @@ def pair_features(facts: ShopFacts, user: np.ndarray, product: np.ndarray,
 
 
 def candidate_features(generators: dict, facts: ShopFacts, user_indices, per_generator: int = 100,
-                       filter_seen: bool = True, batch: int = 256) -> CandidateBlock:
+                       filter_seen: bool = True, batch: int = 256,
+                       files: dict[str, dict[int, dict[int, float]]] | None = None,
+                       names: Sequence[str] | None = None) -> CandidateBlock:
     """Each user's candidates (the union of every generator's top ``per_generator``) with features.
 
     ``generators`` maps names in ``GENERATORS`` to fitted recommenders (a missing one leaves its
-    columns at 0 / ABSENT_RANK). Candidates never include the user's own products when
-    ``filter_seen``.
+    columns at 0 / ABSENT_RANK). ``files`` maps candidate-source generators (``file_<strategy>``) to the
+    file's scores per user and product (``models.file_candidates``): their products join the candidates and
+    their columns are the file's score over its best for the user and its rank, as serving makes them.
+    ``names`` are the columns (default ``feature_names`` of the files); a file column with no file given stays
+    0 / ABSENT_RANK. Candidates never include the user's own products when ``filter_seen``.
     """
     users = np.atleast_1d(np.asarray(user_indices, dtype=np.int64))
-    column = {name: i for i, name in enumerate(FEATURES)}
+    files = files or {}
+    names = list(names) if names is not None else feature_names(list(files))
+    ranked_files = {g: {user: _ranked_file(scores) for user, scores in per_user.items()}
+                    for g, per_user in files.items()}
     product_level = {}
     for name in PRODUCT_LEVEL:
         if name in generators:
@@ -211,6 +235,10 @@ def candidate_features(generators: dict, facts: ShopFacts, user_indices, per_gen
             best = np.where(valid[:, :1], top_scores[:, :1], 0.0)
             blocks[name] = (block, np.where(best > 0, best, 1.0))
             ranks[name] = rank
+        for per_user in ranked_files.values():
+            for i, user in enumerate(chunk.tolist()):
+                proposed = list(per_user.get(user, ()))
+                chosen[i, proposed] = True
         if filter_seen:
             chosen[seen_rows.row, seen_rows.col] = False
         row, product = np.nonzero(chosen)
@@ -224,11 +252,26 @@ def candidate_features(generators: dict, facts: ShopFacts, user_indices, per_gen
                 rank = ranks[name][row, product]
                 columns[name] = (np.where(rank < ABSENT_RANK, block[row, product] / best[row, 0], 0.0), rank)
         user = chunk[row]
+        for g, per_user in ranked_files.items():
+            found = [per_user.get(u, {}).get(p, (0.0, ABSENT_RANK))
+                     for u, p in zip(user.tolist(), product.tolist(), strict=True)]
+            columns[g] = (np.array([f[0] for f in found], dtype=np.float64),
+                          np.array([f[1] for f in found], dtype=np.float64))
         parts_users.append(user)
         parts_products.append(product)
         parts_features.append(pair_features(facts, user, product, columns, _compared(blocks, "embedding", row, product),
-                                            _compared(blocks, "mf", row, product)))
+                                            _compared(blocks, "mf", row, product), names))
     if not parts_users:
-        return CandidateBlock(np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, len(FEATURES)), np.float32))
+        return CandidateBlock(np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, len(names)), np.float32),
+                              names)
     return CandidateBlock(np.concatenate(parts_users), np.concatenate(parts_products).astype(np.int64),
-                          np.concatenate(parts_features))
+                          np.concatenate(parts_features), names)
+
+
+def _ranked_file(scores: dict[int, float]) -> dict[int, tuple[float, float]]:
+    """product -> (score over the best, 1-based rank): a file's column values for one user, as serving's
+    ``models.serving_features`` makes them from the file's share of the pool."""
+    best = max(scores.values(), default=0.0)
+    divisor = best if best > 0 else 1.0
+    order = sorted(scores, key=lambda product: (-scores[product], product))
+    return {product: (scores[product] / divisor, float(rank)) for rank, product in enumerate(order, 1)}

@@ -1,6 +1,6 @@
 """The candidate generators the rankers combine, by the names serving uses, and their validation data.
 
-``GENERATORS`` are the shared names (see the models contract): popular, trending, content,
+``GENERATORS`` are the shared names (``models.vocabulary``): popular, trending, content,
 collaborative, mf, embedding. ``fit_generators`` fits them all on one ``Interactions``;
 ``carve_validation`` cuts a validation split out of training data the same way the dataset's test
 split is cut, so hybrid weights and the multi ranker are tuned without touching the test period.
@@ -21,7 +21,6 @@ from shopgraph.models.features import GENERATORS
 from shopgraph.models.mf import MFRecommender
 from shopgraph.models.popularity import PopularityRecommender, TrendingRecommender
 from shopgraph.models.splits import Split, random_split, temporal_split
-
 
 GENERATOR_CLASSES: dict[str, type[Recommender]] = {
     "popular": PopularityRecommender,

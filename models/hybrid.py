@@ -39,11 +39,15 @@ class HybridRecommender(Recommender):
         self._tune(generators, validation_generators, split)
 
     def fit_with(self, interactions: Interactions, generators: dict[str, Recommender],
-                 validation_generators: dict[str, Recommender], split: Split) -> "HybridRecommender":
-        """Fit from generators already fitted on ``interactions`` and on ``split.train``."""
+                 validation_generators: dict[str, Recommender], split: Split,
+                 files: dict[str, dict[int, dict[int, float]]] | None = None) -> HybridRecommender:
+        """Fit from generators already fitted on ``interactions`` and on ``split.train``. ``files`` are the
+        candidate-source files' scores for the validation shoppers as of the validation period
+        (``models.file_candidates``): each gets a warm weight of its own, tuned with the others'. In memory the
+        blend has no graph to run them on, so ``score`` leaves them out; serving uses their weights."""
         started = time.perf_counter()
         self.seen = interactions.binary.tocsr().astype(np.float32)
-        self._tune(generators, validation_generators, split)
+        self._tune(generators, validation_generators, split, files or {})
         self.fit_seconds = time.perf_counter() - started
         return self
 
@@ -67,16 +71,18 @@ class HybridRecommender(Recommender):
         total[rows.row, rows.col] = -np.inf
         return total, _relevance(users, split.test, seen.shape[1])
 
-    def _tune(self, generators, validation_generators, split: Split) -> None:
+    def _tune(self, generators, validation_generators, split: Split, files=None) -> None:
         self.generators = {name: generators[name] for name in GENERATORS if name in generators}
         users = self._tuning_users(split)
         seen = split.train.binary
         blocks = {name: normalised_scores(model, users, seen) for name, model in validation_generators.items()
                   if name in self.generators}
+        for name, scores in sorted((files or {}).items()):
+            blocks[name] = file_block(scores, users, seen)
         relevant = _relevance(users, split.test, seen.shape[1])
         history = np.diff(seen.indptr)[users]
         cold = history < int(self.params["cold_start_threshold"])
-        names = [n for n in GENERATORS if n in blocks]
+        names = [n for n in GENERATORS if n in blocks] + sorted(files or {})
         self.weights, self.validation_ndcg = coordinate_ascent(
             {n: blocks[n][~cold] for n in names}, relevant[~cold], names, int(self.params["rounds"]))
         cold_names = [n for n in COLD_GENERATORS if n in blocks]
@@ -136,6 +142,20 @@ def normalised_scores(model: Recommender, users: np.ndarray, seen: sp.csr_matrix
     if mask_seen:
         scaled[rows.row, rows.col] = -np.inf
     return scaled
+
+
+def file_block(scores: dict[int, dict[int, float]], users: np.ndarray, seen: sp.csr_matrix) -> np.ndarray:
+    """A candidate-source file's scores as a generator's block: per user, each product's score over the user's
+    best (what ``normalised_scores`` makes of scores that are 0 off the file's rows), taken products at -inf."""
+    block = np.zeros((len(users), seen.shape[1]), dtype=np.float32)
+    for row, user in enumerate(users.tolist()):
+        found = scores.get(user) or {}
+        best = max(found.values(), default=0.0)
+        if best > 0:
+            block[row, list(found)] = np.array(list(found.values()), dtype=np.float32) / best
+    rows = seen[users].tocoo()
+    block[rows.row, rows.col] = -np.inf
+    return block
 
 
 def _relevance(users: np.ndarray, test: dict[int, set[int]], n_products: int) -> sp.csr_matrix:

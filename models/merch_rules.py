@@ -118,7 +118,7 @@ class _InForce:
     addable: frozenset[str]
 
     @classmethod
-    def of(cls, rules: list[ActiveRule]) -> "_InForce":
+    def of(cls, rules: list[ActiveRule]) -> _InForce:
         pinned = frozenset().union(*(rule.pinned for rule in rules if rule.kind == "pin"))
         return cls(rules, _version_of(rules), pinned)
 

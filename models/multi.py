@@ -20,7 +20,7 @@ import numpy as np
 
 from shopgraph.models.base import Recommender, csr_arrays, csr_from_arrays
 from shopgraph.models.data import Interactions
-from shopgraph.models.features import FEATURES, CandidateBlock, ShopFacts, candidate_features
+from shopgraph.models.features import CandidateBlock, ShopFacts, candidate_features
 from shopgraph.models.generators import GENERATORS, fit_with_validation
 from shopgraph.models.ranker_inference import MultiRanker, _logit
 from shopgraph.models.splits import Split
@@ -49,20 +49,24 @@ class MultiRecommender(Recommender):
         self._train(interactions, generators, validation_generators, split)
 
     def fit_with(self, interactions: Interactions, generators: dict[str, Recommender],
-                 validation_generators: dict[str, Recommender], split: Split) -> "MultiRecommender":
-        """Fit from generators already fitted on ``interactions`` and on ``split.train``."""
+                 validation_generators: dict[str, Recommender], split: Split,
+                 files: dict[str, dict[int, dict[int, float]]] | None = None) -> MultiRecommender:
+        """Fit from generators already fitted on ``interactions`` and on ``split.train``; ``files`` are the
+        candidate-source files' scores for the validation shoppers as of the validation period
+        (``models.file_candidates``), which become candidates and columns of their own."""
         started = time.perf_counter()
         self.seen = interactions.binary.tocsr().astype(np.float32)
-        self._train(interactions, generators, validation_generators, split)
+        self._train(interactions, generators, validation_generators, split, files)
         self.fit_seconds = time.perf_counter() - started
         return self
 
-    def _train(self, interactions, generators, validation_generators, split: Split) -> None:
+    def _train(self, interactions, generators, validation_generators, split: Split, files=None) -> None:
         seed = int(self.params["seed"])
         users = np.array(sorted(u for u, items in split.test.items() if items), dtype=np.int64)
         block = candidate_features(validation_generators, ShopFacts.from_interactions(split.train), users,
-                                   int(self.params["per_generator"]))
-        labels = np.fromiter((p in split.test.get(int(u), ()) for u, p in zip(block.users, block.products)),
+                                   int(self.params["per_generator"]), files=files)
+        pairs = zip(block.users, block.products, strict=True)
+        labels = np.fromiter((p in split.test.get(int(u), ()) for u, p in pairs),
                              dtype=bool, count=len(block)).astype(np.int8)
         self.ranker, _ = train_ranker(block, labels, seed, int(self.params["max_training_rows"]),
                                       float(self.params["stack_share"]), int(self.params["mlp_epochs"]))
@@ -76,7 +80,9 @@ class MultiRecommender(Recommender):
 
     # -- answering ---------------------------------------------------------------------------
     def candidates(self, user_indices) -> CandidateBlock:
-        return candidate_features(self.generators, self.facts, user_indices, int(self.params["per_generator"]))
+        # In memory there is no graph to run candidate-source files on: their columns stay 0 / absent.
+        return candidate_features(self.generators, self.facts, user_indices, int(self.params["per_generator"]),
+                                  names=self.ranker.features)
 
     def score(self, user_indices):
         users = np.atleast_1d(np.asarray(user_indices, dtype=np.int64))
@@ -88,7 +94,7 @@ class MultiRecommender(Recommender):
         out[np.searchsorted(unique, block.users), block.products] = scores
         return out[inverse]
 
-    def using(self, learner: str | None) -> "MultiRecommender":
+    def using(self, learner: str | None) -> MultiRecommender:
         """The same fitted ranker answering with one learner (or, with None, the combination)."""
         if learner is not None and learner not in self.ranker.learner_names:
             raise KeyError(f"no learner {learner!r}")
@@ -158,7 +164,7 @@ def train_ranker(block: CandidateBlock, labels: np.ndarray, seed: int, max_rows:
     learners.append(mlp_spec)
     fitted = {"decision_tree": tree, "random_forest": forest, "gradient_boosting": boosting, "neural_net": network}
 
-    spec = {"features": list(FEATURES), "learners": learners,
+    spec = {"features": list(block.names), "learners": learners,
             "combination": {"kind": "stacking", "weights": [1.0 / len(learners)] * len(learners), "intercept": 0.0}}
     ranker = MultiRanker(spec, arrays)
     stack = np.flatnonzero(for_stacking)
@@ -208,7 +214,7 @@ def _export_boosting(name: str, model, arrays: dict[str, np.ndarray], sample: np
 def _flatten(name: str, trees: list, values: list[np.ndarray], arrays: dict[str, np.ndarray]) -> None:
     lefts, rights, features, thresholds, leaf_values, roots = [], [], [], [], [], []
     offset = 0
-    for tree, value in zip(trees, values):
+    for tree, value in zip(trees, values, strict=True):
         left, right = tree.children_left.astype(np.int64), tree.children_right.astype(np.int64)
         lefts.append(np.where(left >= 0, left + offset, -1))
         rights.append(np.where(right >= 0, right + offset, -1))

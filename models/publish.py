@@ -1,6 +1,6 @@
 """Publishing a trained artefact version into the graph, where serving reads it, all at once or not at all.
 
-``publish(graph, folder)`` writes, from the files of notes/models-contract.md:
+``publish(graph, folder)`` writes, from the version's files (docs/architecture.md, "The artefact store"):
 - ``content_neighbours.npz`` -> ``(:Product)-[:SIMILAR_TO {score, model: "tfidf", version}]->(:Product)``
 - ``bought_with.npz``        -> ``(:Product)-[:BOUGHT_WITH {score, model: "cooc", version}]->(:Product)``
 - ``embedding.npz``          -> ``Product`` / ``User`` embeddings (64 floats, searched through the vector indexes)
@@ -114,8 +114,8 @@ def _check_neighbours(indices: np.ndarray, scores: np.ndarray) -> None:
 def neighbour_rows(product_ids: Sequence[str], indices: np.ndarray, scores: np.ndarray) -> Iterator[dict[str, Any]]:
     """``{from, to, score}`` per neighbour; index -1 (no neighbour) and a product's own index are skipped."""
     _check_neighbours(indices, scores)
-    for i, (row, row_scores) in enumerate(zip(indices, scores)):
-        for j, score in zip(row, row_scores):
+    for i, (row, row_scores) in enumerate(zip(indices, scores, strict=True)):
+        for j, score in zip(row, row_scores, strict=True):
             if 0 <= j < len(product_ids) and j != i:
                 yield {"from": product_ids[i], "to": product_ids[int(j)], "score": float(score)}
 
@@ -251,8 +251,9 @@ def publish_new_products(graph, product_ids: Sequence[str], artefacts_dir: Path 
     live = model_versions.live_version(graph)
     version = live.similar_to_version if live else None
     folder = version_folder(version, artefacts_dir) if version else None
-    written, linked = 0, set()
-    if folder is not None:
+    written = 0
+    linked: set[str] = set()
+    if version and folder is not None:  # a folder is only found for a version
         written, linked = _link_with_text_model(graph, folder, product_ids, version, per_product)
     rest = [pid for pid in product_ids if pid not in linked]
     if rest:
@@ -280,8 +281,9 @@ def _link_with_text_model(graph, folder: Path, product_ids: list[str], version: 
     catalogue = list(read_ids(folder)["products"])
     indices, scores = new_product_neighbours(model_folder, products)
     rows = []
-    for new_id, row, row_scores in zip(products["id"], indices[:, :per_product], scores[:, :per_product]):
-        for j, score in zip(row, row_scores):
+    for new_id, row, row_scores in zip(products["id"], indices[:, :per_product], scores[:, :per_product],
+                                       strict=True):
+        for j, score in zip(row, row_scores, strict=True):
             if 0 <= j < len(catalogue) and catalogue[j] != new_id and score > 0:
                 rows.append({"from": new_id, "to": catalogue[int(j)], "score": float(score)})
     written = graph.write_batches("publish_similar_to", rows, model="tfidf", version=version)

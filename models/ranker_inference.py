@@ -20,6 +20,7 @@ feature columns in ranker.json's ``features`` order.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p) - np.log1p(-p)
 
 
-_ACTIVATIONS = {
+_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "relu": lambda x: np.maximum(x, 0.0),
     "sigmoid": _sigmoid,
     "linear": lambda x: x,
@@ -54,7 +55,7 @@ class MultiRanker:
         self.learners: list[dict] = list(spec["learners"])
 
     @classmethod
-    def load(cls, folder: Path | str) -> "MultiRanker":
+    def load(cls, folder: Path | str) -> MultiRanker:
         folder = Path(folder)
         spec = json.loads((folder / "ranker.json").read_text())
         with np.load(folder / "ranker.npz", allow_pickle=False) as stored:
@@ -64,7 +65,7 @@ class MultiRanker:
     def save(self, folder: Path | str) -> Path:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez(folder / "ranker.npz", **self.arrays)
+        np.savez(folder / "ranker.npz", allow_pickle=False, **self.arrays)  # load() refuses pickles too
         (folder / "ranker.json").write_text(json.dumps(self.spec, indent=2))
         return folder
 

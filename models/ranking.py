@@ -3,8 +3,10 @@ multi ranker over every candidate's features.
 
 The blend's weights are the trained ones (metadata.json "hybrid"), with cold-start weights for a short history
 and trending plus browsed categories for a shopper who only looked around; the graph-walking generators always
-keep ``LIVE_FLOOR`` of it. The multi ranker (``ranker.npz`` of the published version) scores the features
-``models.serving_features`` computes from the same candidates; without a trained ranker, multi is the blend.
+keep ``LIVE_FLOOR`` of it. A candidate-source file (``file_<strategy>``) has the weight training chose for it, or
+``FILE_SHARE`` until a training has weighed it. The multi ranker (``ranker.npz`` of the published version) scores
+the features ``models.serving_features`` computes from the same candidates; without a trained ranker, multi is the
+blend.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from shopgraph.models.rules import Ranked
 from shopgraph.models.serving_artefacts import ArtefactWatch
 from shopgraph.models.serving_blend import CandidatePool, Seeds, blend, taste_vector
 from shopgraph.models.serving_features import feature_matrix
-from shopgraph.models.vocabulary import GENERATORS
+from shopgraph.models.vocabulary import GENERATORS, is_file_generator
 
 #: Blend weights while no trained version says otherwise (metadata.json "hybrid" "weights").
 DEFAULT_WEIGHTS = {"collaborative": 0.35, "content": 0.25, "mf": 0.1, "embedding": 0.1, "trending": 0.15,
@@ -32,6 +34,8 @@ DEFAULT_COLD_START_THRESHOLD = 3
 #: vectors enough offline, but only these walks see what a shopper did a minute ago; without a floor,
 #: feedback would wait for the next training.
 LIVE_FLOOR = {"collaborative": 0.15, "content": 0.1}
+#: A candidate-source file's weight, as a share of the built-in generators' total, until a training weighs it.
+FILE_SHARE = 0.1
 
 
 class Ranker:
@@ -45,19 +49,22 @@ class Ranker:
         """The pool's products in the strategy's order, best first, each with its reasons."""
         if strategy not in ("hybrid", "multi"):
             return blend(pool, {STRATEGY_GENERATORS[strategy][0]: 1.0}, self.reasons)
-        weights = self.weights(history, seeds_from_views)
+        files = [g for g in pool.scores if is_file_generator(g)]
+        weights = self.weights(history, seeds_from_views, files)
         ranked = self._multi(history, seeds, pool, weights) if strategy == "multi" else None
         return ranked if ranked is not None else blend(pool, weights, self.reasons)
 
-    def weights(self, history: ShopperHistory, seeds_from_views: bool) -> dict[str, float]:
-        """The blend's weights for this shopper (see the module docstring)."""
+    def weights(self, history: ShopperHistory, seeds_from_views: bool,
+                files: list[str] | tuple[str, ...] = ()) -> dict[str, float]:
+        """The blend's weights for this shopper (see the module docstring); ``files`` are the candidate-source
+        generators (``file_<strategy>``) in their pool, each weighted as trained or, untrained, ``FILE_SHARE``."""
         hybrid = (self.artefacts.current() or {}).get("hybrid") or {}
         if seeds_from_views or not history.interactions:
-            return NO_HISTORY_WEIGHTS
+            return _with_files(NO_HISTORY_WEIGHTS, files)
         threshold = hybrid.get("cold_start_threshold", DEFAULT_COLD_START_THRESHOLD)
         if history.taken_products < threshold:
-            return _with_live_floor(_usable(hybrid.get("cold_weights")) or LITTLE_HISTORY_WEIGHTS)
-        return _with_live_floor(_usable(hybrid.get("weights")) or DEFAULT_WEIGHTS)
+            return _with_files(_with_live_floor(_usable(hybrid.get("cold_weights")) or LITTLE_HISTORY_WEIGHTS), files)
+        return _with_files(_with_live_floor(_usable(hybrid.get("weights")) or DEFAULT_WEIGHTS), files)
 
     def _multi(self, history: ShopperHistory, seeds: Seeds, pool: CandidatePool,
                weights: dict[str, float]) -> list[Ranked] | None:
@@ -65,29 +72,46 @@ class Ranker:
         ranker = self.artefacts.ranker()
         if ranker is None or not pool.products:
             return None
-        sources = self.sources
         product_ids = list(pool.products)
-        facts = sources.repository.candidate_facts(product_ids)
-        vectors = sources.vectors.get()
-        features = feature_matrix(
-            list(ranker.features), product_ids, pool.scores, facts, history, sources.categories.get(),
-            trending=sources.trending.get(), popular=sources.popular.get(),
-            user_embedding=taste_vector(history.embedding, seeds, vectors, "embedding"),
-            user_mf=taste_vector(history.mf, seeds, vectors, "mf"), vectors=vectors,
-            now=sources.latest_activity.get()[0])
-        scores = np.asarray(ranker.score(features), dtype=np.float64)
-        everything = dict.fromkeys(GENERATORS, 1.0)
+        scores = np.asarray(ranker.score(self.features(list(ranker.features), history, seeds, pool)),
+                            dtype=np.float64)
+        everything = dict.fromkeys([*GENERATORS, *(g for g in pool.scores if is_file_generator(g))], 1.0)
         # The reasons are the blend's: what a shopper is told comes from the same evidence the ranker saw.
         return [Ranked(product_ids[i], float(scores[i]),
                        pool.because(product_ids[i], weights, self.reasons)
                        or pool.because(product_ids[i], everything, self.reasons))
                 for i in np.argsort(-scores, kind="stable")]
 
+    def features(self, names: list[str], history: ShopperHistory, seeds: Seeds, pool: CandidatePool) -> np.ndarray:
+        """The ranker's rows for the pool's products (in pool order), columns ``names``: the ones the served
+        ranker was trained with, a candidate-source file's among them when training ran it."""
+        sources = self.sources
+        product_ids = list(pool.products)
+        vectors = sources.vectors.get()
+        return feature_matrix(
+            names, product_ids, pool.scores, sources.repository.candidate_facts(product_ids), history,
+            sources.categories.get(), trending=sources.trending.get(), popular=sources.popular.get(),
+            user_embedding=taste_vector(history.embedding, seeds, vectors, "embedding"),
+            user_mf=taste_vector(history.mf, seeds, vectors, "mf"), vectors=vectors,
+            now=sources.latest_activity.get()[0])
+
 
 def _usable(weights: dict[str, Any] | None) -> dict[str, float] | None:
-    """Trained weights over known generators, or None when there are none worth using."""
-    chosen = {g: float(w) for g, w in (weights or {}).items() if g in GENERATORS}
-    return chosen if any(w > 0 for w in chosen.values()) else None
+    """Trained weights over known generators (and candidate-source files), or None when there are none worth
+    using."""
+    chosen = {g: float(w) for g, w in (weights or {}).items() if g in GENERATORS or is_file_generator(g)}
+    return chosen if any(w > 0 for g, w in chosen.items() if g in GENERATORS) else None
+
+
+def _with_files(weights: dict[str, float], files) -> dict[str, float]:
+    """The weights with each candidate-source file the training did not weigh (added since, or a cold or
+    browsing shopper's weights, which are tuned without files) at ``FILE_SHARE`` of the built-in total; a file
+    training weighed keeps its weight, 0 included."""
+    untrained = [g for g in files if g not in weights]
+    if not untrained:
+        return weights
+    share = FILE_SHARE * sum(w for g, w in weights.items() if not is_file_generator(g))
+    return {**weights, **dict.fromkeys(untrained, share)}
 
 
 def _with_live_floor(weights: dict[str, float]) -> dict[str, float]:

@@ -57,10 +57,11 @@ def diversify(items: list[Ranked], cap: int = DIVERSITY_CAP, window: int = DIVER
         if len(chosen) >= window:
             chosen.append(item)
             break
-        if item.category is not None and per_category.get(item.category, 0) >= cap:
-            held_back.append(item)
-            continue
-        per_category[item.category] = per_category.get(item.category, 0) + 1
+        if item.category is not None:  # uncategorised items are never capped
+            if per_category.get(item.category, 0) >= cap:
+                held_back.append(item)
+                continue
+            per_category[item.category] = per_category.get(item.category, 0) + 1
         chosen.append(item)
     if len(chosen) < window:
         missing = window - len(chosen)

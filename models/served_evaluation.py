@@ -11,7 +11,9 @@ ten against the test part.
 
 A strategy file (``models.strategy_files``) is served like any strategy: ``shopgraph evaluate --strategy NAME``
 adds its row, and ``where_it_ranks`` says where that row stands among the served rows, and among every row of the
-report (the peers and the models in memory too).
+report (the peers and the models in memory too). The hybrid and multi rows are served with the candidate-source
+files (``Candidate source: yes``) among their generators, as a shop serves them; ``SHOPGRAPH_CANDIDATE_SOURCES=off``
+in the environment serves and trains them without.
 
 The scratch server and the command runner are the bench's: both run the shop the way its users do.
 """
@@ -19,9 +21,9 @@ from __future__ import annotations
 
 import json
 import tempfile
-from contextlib import nullcontext
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +134,7 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
             # The test part's shoppers only: nobody else's list is scored.
             shoppers = scratch_dir / "shoppers.txt"
             shoppers.write_text("".join(f"{interactions.user_ids[user]}\n" for user in sorted(split.test)))
-            runs = [(strategy, None) for strategy in strategies]
+            runs: list[tuple[str, str | None]] = [(strategy, None) for strategy in strategies]
             runs += [(DEFAULT_STRATEGY, cap) for cap in cap_variants if DEFAULT_STRATEGY in strategies]
             for strategy, cap in runs:
                 name = strategy if cap is None else f"{strategy} [diversity cap {cap}]"
@@ -166,7 +168,8 @@ def with_in_memory(served: list[dict[str, Any]], in_memory: list[dict[str, Any]]
     for row in served:
         figure = memory.get(row.get("strategy", row["name"]))
         if figure:
-            row["in_memory"] = {metric: figure, "gap": round(float(np.float64(row["metrics"][metric]) / figure - 1.0), 4)}
+            gap = float(np.float64(row["metrics"][metric]) / figure - 1.0)
+            row["in_memory"] = {metric: figure, "gap": round(gap, 4)}
     return served
 
 

@@ -21,6 +21,15 @@ diversity cap apply to every list as it is served, whichever path made it.
 
 Every item carries ``because``: the evidence that put it there, strongest first (the reason kinds the API's
 OpenAPI document lists).
+
+A list may be narrowed (``ListFilter``): to one category and the categories below it, without some products, and
+from an offset into the ranking. The filter applies to the whole ranking before it is cut to k, whichever path made
+it: a stored list is used when, filtered, it still holds offset + k items (it is the head of the same ranking),
+otherwise the list is built live; a list that runs short of a category is topped up with the category's most
+popular products. Cached lists are cached per filter, so they never hold a product the filter leaves out.
+
+A visitor's list may start from products they viewed (``recommend_viewed``): the content and collaborative
+neighbours of those products, each naming the one it came from, built per request and never written to the graph.
 """
 from __future__ import annotations
 
@@ -33,7 +42,7 @@ from typing import Any
 
 from shopgraph.graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
 from shopgraph.models import rules
-from shopgraph.models.candidate_sources import STRATEGY_GENERATORS, CandidateSources, Limits
+from shopgraph.models.candidate_sources import GENERATOR_SOURCES, STRATEGY_GENERATORS, CandidateSources, Limits
 from shopgraph.models.diversity import cap_setting, serving_cap
 from shopgraph.models.fresh_feedback import FRESH_LIMIT
 from shopgraph.models.ranking import Ranker
@@ -44,7 +53,8 @@ from shopgraph.models.stored_ranking import StoredRanking
 from shopgraph.models.strategy_files import StrategyLibrary
 
 __all__ = ["DEFAULT_STRATEGY", "STORED_STRATEGY", "STORED_SIZE", "STORED_MAX_AGE", "STRATEGIES", "MAX_K", "Limits",
-           "Recommendation", "RecommendationService", "UnknownShopper", "UnknownStrategy"]
+           "ListFilter", "MAX_OFFSET", "MAX_VIEWED", "NO_FILTER", "Recommendation", "RecommendationService",
+           "UnknownShopper", "UnknownStrategy"]
 
 STRATEGIES = ("popular", "trending", "content", "collaborative", "mf", "embedding", "hybrid", "multi")
 MAX_K = 100
@@ -58,6 +68,35 @@ STORED_SIZE = 50
 #: Stored lists older than this are not used (trending and other shoppers' baskets move on); a nightly
 #: ``shopgraph recommend --all-users --store`` keeps them younger.
 STORED_MAX_AGE = 2 * 24 * 3600.0
+#: How far into a ranking paging may reach (offset), and how many viewed products a visitor's list starts from.
+MAX_OFFSET = 200
+MAX_VIEWED = 20
+#: The candidate walks a visitor's viewed products are followed through, per strategy: no shopper, so no
+#: "shoppers like you"; any other strategy follows both generators' walks.
+VIEWED_SOURCES = {
+    "content": GENERATOR_SOURCES["content"],
+    "collaborative": tuple(s for s in GENERATOR_SOURCES["collaborative"] if s != "shoppers_like_you"),
+}
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What a list keeps: products of ``category`` or a category below it (None: any), none of ``exclude``,
+    and the items of the ranking from ``offset`` on."""
+
+    category: str | None = None
+    exclude: frozenset[str] = frozenset()
+    offset: int = 0
+
+    @property
+    def narrows(self) -> bool:
+        return self.category is not None or bool(self.exclude)
+
+    def key(self) -> tuple:
+        return self.category, tuple(sorted(self.exclude)), self.offset
+
+
+NO_FILTER = ListFilter()
 
 
 @dataclass
@@ -115,22 +154,49 @@ class RecommendationService:
         """Every strategy this service serves: the built-in ones, then the valid strategy files."""
         return STRATEGIES + tuple(name for name in self.strategy_files.names() if name not in STRATEGIES)
 
-    def recommend(self, user_id: str | None, k: int = 10, strategy: str = DEFAULT_STRATEGY) -> list[Recommendation]:
-        """Top-k products for a shopper (None: a visitor), without what they just bought or disliked.
+    def recommend(self, user_id: str | None, k: int = 10, strategy: str = DEFAULT_STRATEGY,
+                  wanted: ListFilter = NO_FILTER) -> list[Recommendation]:
+        """Top-k products for a shopper (None: a visitor), without what they just bought or disliked, narrowed by
+        ``wanted``.
 
         An id the graph does not know is answered like a visitor. Raises ``UnknownStrategy`` for a strategy
-        not in ``strategy_names()`` and ``ValueError`` for k outside 1..100.
+        not in ``strategy_names()`` and ``ValueError`` for k outside 1..100 or an offset outside 0..MAX_OFFSET.
         """
         if user_id is None:
-            self._check(k, strategy)
+            self._check(k, strategy, wanted)
         else:
             try:
-                return self.recommend_for(user_id, k, strategy)  # checks k and strategy first
+                return self.recommend_for(user_id, k, strategy, wanted)  # checks k and strategy first
             except UnknownShopper:
                 pass
-        return self._for_visitor(k, strategy)
+        return self._for_visitor(k, strategy, wanted)
 
-    def recommend_for(self, user_id: str, k: int = 10, strategy: str = DEFAULT_STRATEGY) -> list[Recommendation]:
+    def recommend_viewed(self, product_ids: list[str], k: int = 10, strategy: str = DEFAULT_STRATEGY,
+                         wanted: ListFilter = NO_FILTER) -> list[Recommendation]:
+        """Top-k products for a visitor who viewed ``product_ids`` (newest first; ids naming no product are
+        ignored): their content and collaborative neighbours, each item's ``because`` naming the viewed product
+        it came from, topped up with trending products. Nothing is written; the viewed products are left out."""
+        self._check(k, strategy, wanted)
+        viewed = list(dict.fromkeys(product_ids))[:MAX_VIEWED]
+        if not viewed:
+            return self._for_visitor(k, strategy, wanted)
+        limits = self.limits
+        seeds = [{"id": pid, "weight": round(1.0 / (1.0 + position / 20.0), 6)} for position, pid in enumerate(viewed)]
+        sources = VIEWED_SOURCES.get(strategy) or VIEWED_SOURCES["content"] + VIEWED_SOURCES["collaborative"]
+        rows = self.repository.candidates(
+            sources, seeds=seeds, liveSeeds=seeds[:limits.live_seeds], perSeed=limits.per_seed, groups=limits.groups,
+            limit=limits.per_source, basketsPerSeed=limits.baskets_per_seed, maxBasket=limits.max_basket)
+        left_out = set(viewed)
+        ranked = [rules.Ranked(item.product_id, item.score, item.because, self.sources.category(item.product_id))
+                  for item in _blend_sources(rows, self.limits.reasons) if item.product_id not in left_out]
+        depth = wanted.offset + k
+        if len(ranked) < depth:
+            ranked += self.sources.backfill(ranked, left_out)
+        ranked = self.merchandiser_rules.apply(None, ranked, left_out)
+        return self._narrowed(ranked, left_out, k, wanted, complete=True) or []
+
+    def recommend_for(self, user_id: str, k: int = 10, strategy: str = DEFAULT_STRATEGY,
+                      wanted: ListFilter = NO_FILTER) -> list[Recommendation]:
         """Like ``recommend`` for a known shopper; raises ``UnknownShopper`` for an id the graph does not know.
 
         The first read is the shopper's state (cypher/shopper_state.cypher). While their activity matches a
@@ -138,26 +204,37 @@ class RecommendationService:
         did since it was stored costs one more; otherwise the list is built live from their history and every
         candidate source.
         """
-        self._check(k, strategy)
+        self._check(k, strategy, wanted)
         rules_version = getattr(self.merchandiser_rules, "version", None)
         state = self.repository.state(user_id, sorted(self._watched_products()), fresh_limit=FRESH_LIMIT + 1)
         if state is None:
             raise UnknownShopper(user_id)
-        # The rules' version is part of the key, so a rule changed in another worker reaches cached lists too.
-        key = (state.user_id, strategy, k, rules_version)
+        # The rules' version is part of the key, so a rule changed in another worker reaches cached lists too;
+        # so is a strategy file's, so that a file changed in development is not answered from the old one's lists.
+        key: tuple[Any, ...] = (state.user_id, strategy, k, rules_version, self.strategy_files.version(strategy))
+        if wanted != NO_FILTER:
+            key += (wanted.key(),)
         cached = self._cache.get(key, state.activity)
+        if cached is not None and wanted.category is not None:
+            # A product may have moved out of the category since the list was cached: it must not leak.
+            inside = self.repository.in_category(wanted.category, [item.product_id for item in cached])
+            cached = cached if all(item.product_id in inside for item in cached) else None
         if cached is not None:
             self._served("cached")
             return list(cached)
-        ranked = self.stored.ranking(state, strategy, k)
+        depth = wanted.offset + k
+        ranked = self.stored.ranking(state, strategy, depth)
+        items = None
         if ranked is not None:
-            items = self._finish_for_shopper(state.user_id, ranked, set(state.leave_out | state.excluded), k)
-        else:
+            # The stored list is the head of the ranking: filtered, it stands while it still holds offset + k.
+            items = self._finish_for_shopper(state.user_id, ranked, set(state.leave_out | state.excluded), k,
+                                             wanted, complete=False)
+        if items is None:
             history = self.repository.history(user_id, self.limits.history)
             if history is None:
                 raise UnknownShopper(user_id)
-            ranked, excluded = self._rank_for_shopper(history, strategy, k)
-            items = self._finish_for_shopper(history.user_id, ranked, excluded, k)
+            ranked, excluded = self._rank_for_shopper(history, strategy, depth)
+            items = self._finish_for_shopper(history.user_id, ranked, excluded, k, wanted, complete=True) or []
             self._served("live")
         self._cache.put(key, state.activity, items)
         return items
@@ -170,7 +247,9 @@ class RecommendationService:
         with the older activity, and serving will not use it as it is.
         """
         state = self.repository.state(user_id)
-        history = self.repository.history(user_id, self.limits.history) if state is not None else None
+        if state is None:
+            return None
+        history = self.repository.history(user_id, self.limits.history)
         if history is None:
             return None
         ranked, _ = self._rank_for_shopper(history, STORED_STRATEGY, STORED_SIZE)
@@ -203,6 +282,13 @@ class RecommendationService:
         """Drop anything cached for this shopper; called after every feedback event."""
         self._cache.forget(user_id)
 
+    def forget_product(self, product_id: str) -> None:
+        """A product left the shop: lists cached with it and the shop-wide lists are built again (the product's
+        card is gone, so shelves leave it out meanwhile; vectors and categories follow at their next reload)."""
+        self._cache.clear()
+        self.sources.trending.reset()
+        self.sources.popular.reset()
+
     def warm_up(self) -> None:
         """Load the shared lists and vectors now rather than on the first request."""
         self.sources.warm_up()
@@ -214,14 +300,19 @@ class RecommendationService:
         self.sources.refresh()
 
     # -- visitors -----------------------------------------------------------------------------
-    def _for_visitor(self, k: int, strategy: str) -> list[Recommendation]:
+    def _for_visitor(self, k: int, strategy: str, wanted: ListFilter = NO_FILTER) -> list[Recommendation]:
         sources = self.sources
-        rows = (sources.popular.get() if strategy == "popular" else sources.selling_now())[:self.limits.per_source]
+        # A narrowed list reads deeper into the shop-wide list, which is held in memory anyway.
+        depth = self.limits.per_source if not wanted.narrows else self.limits.global_list
+        shared = sources.popular.get() if strategy == "popular" else sources.selling_now()
+        rows = shared[:max(depth, wanted.offset + k)]
         best = max((row.score for row in rows), default=1.0) or 1.0
         items = [rules.Ranked(row.product_id, row.score / best, [row.reason], sources.category(row.product_id))
                  for row in rows]
         items = self.merchandiser_rules.apply(None, items, set())
-        return _finish(self._diversify(items), k)
+        if wanted == NO_FILTER:
+            return _finish(self._diversify(items), k)
+        return self._narrowed(items, set(), k, wanted, complete=True) or []
 
     # -- shoppers -----------------------------------------------------------------------------
     def _rank_for_shopper(self, history: ShopperHistory, strategy: str,
@@ -244,21 +335,56 @@ class RecommendationService:
             ranked += self.sources.backfill(ranked, excluded)[:k]
         return ranked, excluded
 
-    def _finish_for_shopper(self, user_id: str, ranked: list[rules.Ranked], excluded: set[str],
-                            k: int) -> list[Recommendation]:
+    def _finish_for_shopper(self, user_id: str, ranked: list[rules.Ranked], excluded: set[str], k: int,
+                            wanted: ListFilter = NO_FILTER, complete: bool = True) -> list[Recommendation] | None:
+        """The list served from a ranking: merchandiser rules, the filter, the diversity cap, then items
+        offset..offset+k. None when the ranking is not ``complete`` (a stored head) and runs short under the filter."""
         ranked = self.merchandiser_rules.apply(user_id, ranked, excluded)
-        return _finish(self._diversify(ranked), k)
+        if wanted == NO_FILTER:
+            return _finish(self._diversify(ranked), k)
+        return self._narrowed(ranked, excluded, k, wanted, complete)
+
+    def _narrowed(self, ranked: list[rules.Ranked], excluded: set[str], k: int, wanted: ListFilter,
+                  complete: bool) -> list[Recommendation] | None:
+        """``ranked`` (rules applied) under the filter, diversified, from its offset; filtered after the rules so
+        that a pinned product outside the category is left out too. A complete ranking short of a category is
+        topped up with the category's most popular products; an incomplete one answers None."""
+        depth = wanted.offset + k
+        kept = [item for item in ranked if item.product_id not in wanted.exclude]
+        if wanted.category is not None:
+            inside = self.repository.in_category(wanted.category, [item.product_id for item in kept])
+            kept = [item for item in kept if item.product_id in inside]
+        if len(kept) < depth:
+            if not complete:
+                return None
+            if wanted.category is not None:
+                kept += self._category_top_up(kept, excluded | wanted.exclude, wanted.category, depth)
+        kept = self._diversify(kept)
+        return _finish(kept[wanted.offset:], k)
+
+    def _category_top_up(self, kept: list[rules.Ranked], excluded: Set[str], category: str,
+                         depth: int) -> list[rules.Ranked]:
+        """The category's most popular products not in the list, scored below every item in it."""
+        present = {item.product_id for item in kept}
+        limit = min(depth + len(present) + len(excluded), 2 * (MAX_OFFSET + MAX_K))
+        ids = [pid for pid in self.repository.category_popular(category, limit)
+               if pid not in present and pid not in excluded][:depth - len(kept)]
+        floor = min((item.score for item in kept), default=1.0)
+        return [rules.Ranked(pid, 0.5 * floor * (len(ids) - position) / len(ids), [{"kind": "popular"}],
+                             self.sources.category(pid)) for position, pid in enumerate(ids)]
 
     def _diversify(self, items: list[rules.Ranked]) -> list[rules.Ranked]:
         """The items under the shop's diversity cap (``models.diversity``: the setting, or training's choice)."""
         cap = serving_cap(self.diversity, self.artefacts.current())
         return rules.diversify(items, cap=cap) if cap else items
 
-    def _check(self, k: int, strategy: str) -> None:
+    def _check(self, k: int, strategy: str, wanted: ListFilter = NO_FILTER) -> None:
         if strategy not in STRATEGIES and self.strategy_files.get(strategy) is None:
             raise UnknownStrategy(strategy)
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise ValueError(f"k must be a whole number from 1 to {MAX_K}")
+        if not isinstance(wanted.offset, int) or not 0 <= wanted.offset <= MAX_OFFSET:
+            raise ValueError(f"offset must be a whole number from 0 to {MAX_OFFSET}")
 
     def _served(self, path: str) -> None:
         """Counts a list served by ``path``: what the bench and /metrics show."""
@@ -284,6 +410,29 @@ def _merge_rows(rows: list[Candidate], k: int) -> list[Recommendation]:
             because[row.product_id].append(row.reason)
     ordered = sorted(scores, key=lambda pid: (-scores[pid], pid))[:k]
     return [Recommendation(pid, round(scores[pid], 6), because[pid]) for pid in ordered]
+
+
+def _blend_sources(rows: list[Candidate], reasons: int) -> list[Recommendation]:
+    """Rows of several candidate sources as one list: each source's scores over its best, summed per product,
+    the evidence of the strongest contributions first (at most ``reasons``), best first."""
+    best: dict[str, float] = defaultdict(float)
+    for row in rows:
+        best[row.source] = max(best[row.source], row.score)
+    scores: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[tuple[float, dict]]] = defaultdict(list)
+    for row in rows:
+        share = row.score / best[row.source] if best[row.source] > 0 else 0.0
+        scores[row.product_id] += share
+        evidence[row.product_id].append((share, row.reason))
+    ordered = sorted(scores, key=lambda pid: (-scores[pid], pid))
+    items = []
+    for pid in ordered:
+        because: list[dict] = []
+        for _, reason in sorted(evidence[pid], key=lambda pair: -pair[0]):
+            if reason not in because:
+                because.append(reason)
+        items.append(Recommendation(pid, round(scores[pid], 6), because[:reasons]))
+    return items
 
 
 def _finish(items: list[rules.Ranked], k: int) -> list[Recommendation]:

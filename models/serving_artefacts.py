@@ -1,11 +1,11 @@
 """The artefact version serving uses: the one the graph has made live, with its metadata.json and multi ranker.
 
-The store's layout is in notes/models-contract.md: ``$SHOPGRAPH_ARTIFACTS`` (default ``<repo>/artifacts``)
-``/models/<version>/``. Training writes a version's folder before it publishes the version into the graph, so the
-newest folder is not yet the version serving reads edges and vectors of: given the graph, the watch follows the
-graph's live version (cypher/published_model.cypher) and loads that version's folder only -- never a newer one
-still being published, whose ranker would score candidates the graph does not have yet. Before the first publish
-it loads none. Without a graph (a tool reading the store alone) the newest complete folder is the version.
+The store's layout is in docs/architecture.md ("The artefact store"): ``$SHOPGRAPH_ARTIFACTS`` (default
+``<repo>/artifacts``) ``/models/<version>/``. Training writes a version's folder before it publishes the version into
+the graph, so the newest folder is not yet the version serving reads edges and vectors of: given the graph, the watch
+follows the graph's live version (cypher/published_model.cypher) and loads that version's folder only -- never a
+newer one still being published, whose ranker would score candidates the graph does not have yet. Before the first
+publish it loads none. Without a graph (a tool reading the store alone) the newest complete folder is the version.
 
 The live version is looked up again at most every ``check_seconds``, by one request while the others keep using
 the version they have (``SharedValue``), so a training run is picked up without a restart.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

@@ -15,8 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from shopgraph.graph.recommendations import (ADDED_TO_CART, DISLIKED, LIKED, PURCHASED, RATED, SOURCES, VIEWED, Candidate,
-                                   ShopperHistory)
+from shopgraph.graph.recommendations import (
+    ADDED_TO_CART,
+    DISLIKED,
+    LIKED,
+    PURCHASED,
+    RATED,
+    SOURCES,
+    VIEWED,
+    Candidate,
+    ShopperHistory,
+)
 from shopgraph.models.rules import Ranked
 
 #: How much one interaction says about what a shopper wants (before recency); views only seed cold starts.
@@ -113,8 +122,9 @@ def choose_seeds(history: ShopperHistory, limit: int) -> tuple[Seeds, bool]:
             continue
         elif interaction.type in SEED_WEIGHTS:
             strength = SEED_WEIGHTS[interaction.type]
-            if interaction.type == PURCHASED and (interaction.count or 0) > 1:
-                strength += 0.1 * math.log(interaction.count)
+            count = interaction.count or 0
+            if interaction.type == PURCHASED and count > 1:
+                strength += 0.1 * math.log(count)
         else:
             continue
         if strength > 0:
@@ -152,7 +162,7 @@ def taste_vector(own: tuple[float, ...] | None, seeds: Seeds, vectors: ProductVe
     matrix = getattr(vectors, kind, None) if vectors is not None else None
     if own is not None and (matrix is None or len(own) == matrix.shape[1]):
         return np.asarray(own, dtype=np.float32)
-    if matrix is None or not seeds:
+    if vectors is None or matrix is None or not seeds:
         return None
     rows = vectors.rows_of([seed["id"] for seed in seeds])
     weights = np.array([seed["weight"] for seed in seeds], dtype=np.float32)
@@ -188,6 +198,22 @@ def add_source_rows(pool: CandidatePool, rows: list[Candidate]) -> None:
         pool.add_reason(row.product_id, generator, row.reason, strength)
 
 
+def add_file_rows(pool: CandidatePool, generator: str, rows: list[Candidate]) -> None:
+    """A candidate-source file's rows as the generator ``generator`` (``file_<strategy>``): each product's best
+    score over the best of all, in [0, 1] as a generator's scores are (training scales them the same way,
+    ``models.file_candidates``); each row's ``because`` a reason of that strength."""
+    best: dict[str, float] = {}
+    for row in rows:
+        best[row.product_id] = max(best.get(row.product_id, 0.0), max(row.score, 0.0))
+    top = max(best.values(), default=0.0) or 1.0
+    if not best:
+        return
+    pool.scores[generator] = {pid: score / top for pid, score in best.items()}
+    for row in rows:
+        pool.products.setdefault(row.product_id, None)
+        pool.add_reason(row.product_id, generator, row.reason, max(row.score, 0.0) / top)
+
+
 def _untaken_range(scores: np.ndarray, vectors: ProductVectors, taken: set[str]) -> tuple[float, float]:
     """Lowest and highest score over the products the shopper has not taken (training's min-max scaling)."""
     mask = np.ones(len(scores), dtype=bool)
@@ -202,7 +228,7 @@ def add_vector_scores(pool: CandidatePool, generator: str, taste: np.ndarray | N
     """The top ``limit`` products by ``vectors @ taste`` as ``generator``'s candidates ("mf": dot products
     of factors), min-max scaled over every product not taken."""
     matrix = getattr(vectors, generator, None) if vectors is not None else None
-    if taste is None or matrix is None or len(taste) != matrix.shape[1]:
+    if vectors is None or taste is None or matrix is None or len(taste) != matrix.shape[1]:
         return
     scores = matrix @ taste
     low, high = _untaken_range(scores, vectors, taken)
@@ -222,7 +248,7 @@ def rescale_like_training(pool: CandidatePool, generator: str, taste: np.ndarray
     """Vector-index candidates rescaled as training scales them: cosine, min-max over every product not taken
     (the index returns only the nearest products, so the far end comes from the stored matrix)."""
     matrix = getattr(vectors, generator, None) if vectors is not None else None
-    if matrix is None or len(taste) != matrix.shape[1]:
+    if vectors is None or matrix is None or len(taste) != matrix.shape[1]:
         return
     cosines = matrix @ (taste / (np.linalg.norm(taste) or 1.0))
     low, high = _untaken_range(cosines, vectors, taken)

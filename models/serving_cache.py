@@ -51,9 +51,9 @@ class ShopperCache(ExpiringCache):
     """Lists per (shopper, strategy, k, ...), valid while the shopper's activity fingerprint is unchanged."""
 
     def forget(self, user_id: str) -> None:
-        """Drop every entry whose key starts with ``user_id``."""
+        """Drop every entry whose key starts with ``user_id`` (keys are tuples, the shopper first)."""
         with self._lock:
-            for key in [key for key in self._entries if key[0] == user_id]:
+            for key in [key for key in self._entries if isinstance(key, tuple) and key[0] == user_id]:
                 del self._entries[key]
 
 

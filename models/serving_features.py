@@ -6,7 +6,8 @@ raw values from what the graph returned -- each generator's candidate scores, th
 with ``models.features.assemble``, where their meanings are written down. Per generator: ``popular`` and
 ``trending`` use their shop-wide lists; ``mf`` and ``embedding`` rank every product the shopper has not taken by
 the dot product of factors / cosine of embeddings and keep the top ``per_generator``; ``content`` and
-``collaborative`` are the graph walks' candidates.
+``collaborative`` are the graph walks' candidates; a candidate-source file (``file_<strategy>``) is its rows, when
+the ranker was trained with its columns.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from shopgraph.graph.recommendations import DISLIKED, PURCHASED, Candidate, ShopperHistory
-from shopgraph.models.features import ABSENT_RANK, assemble
+from shopgraph.models.features import ABSENT_RANK, assemble, file_generators
 
 PER_GENERATOR = 100
 
@@ -61,7 +62,8 @@ def feature_matrix(names: list[str], product_ids: list[str], generator_scores: d
     """
     seen = ({i.product_id for i in history.interactions if i.type != DISLIKED} | history.bought_once
             | history.rated | history.in_cart)
-    generators = {g: _ranked(generator_scores.get(g, {})) for g in ("content", "collaborative")}
+    walked = ("content", "collaborative", *(g for g in file_generators(names) if g in generator_scores))
+    generators = {g: _ranked(generator_scores.get(g, {})) for g in walked}
     generators["trending"] = _shop_wide(trending)
     generators["popular"] = _shop_wide(popular)
     generators["mf"], mf_scores = _vector_generator(getattr(vectors, "mf", None), user_mf, vectors, seen,

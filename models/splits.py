@@ -1,4 +1,4 @@
-"""The two evaluation protocols of DESIGN.md as splitters of indexed events (``Interactions.events``).
+"""The two evaluation protocols of docs/evaluation.md as splitters of indexed events (``Interactions.events``).
 
 Each returns ``Split(train, test)``: ``train`` is an ``Interactions`` over the same indices and
 ``test`` maps a user index to the set of product indices that user should be recommended.
@@ -57,9 +57,9 @@ def random_split(interactions: Interactions, test_share: float = 0.25, seed: int
     n_test = np.floor(sizes * test_share + 0.5).astype(int)
     n_test = np.minimum(n_test, sizes - 1)
     held = shuffled[position < n_test]
-    held_keys = set(zip(held["user"].tolist(), held["product"].tolist()))
-    in_test = np.fromiter((key in held_keys for key in zip(events["user"].tolist(), events["product"].tolist())),
-                          dtype=bool, count=len(events))
+    held_keys = set(zip(held["user"].tolist(), held["product"].tolist(), strict=True))
+    keys = zip(events["user"].tolist(), events["product"].tolist(), strict=True)
+    in_test = np.fromiter((key in held_keys for key in keys), dtype=bool, count=len(events))
     return Split(interactions.with_events(events[~in_test]), _grouped(held))
 
 

@@ -40,7 +40,7 @@ class StoredRanking:
             return None
         category = self.sources.category
         ranked = [Ranked(pid, score, json.loads(because), category(pid))
-                  for pid, score, because in zip(stored.product_ids, stored.scores, stored.because)]
+                  for pid, score, because in zip(stored.product_ids, stored.scores, stored.because, strict=True)]
         if stored.made_for == state.activity:
             self.served("stored")
             return ranked

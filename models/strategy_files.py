@@ -19,28 +19,39 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from shopgraph.graph.config import current
 from shopgraph.graph.recommendations import Candidate
 from shopgraph.graph.settings import CYPHER_DIR, workspace
-from shopgraph.models.strategy_guard_rails import COLUMNS, PARAMETERS, Problem, explain_problems, text_problems
+from shopgraph.models.strategy_guard_rails import (
+    COLUMNS,
+    PARAMETERS,
+    Problem,
+    candidate_source_problems,
+    explain_problems,
+    text_problems,
+)
 
 log = logging.getLogger(__name__)
 
-#: The project's own strategies; ``$SHOPGRAPH_STRATEGY_DIRS`` (os.pathsep-separated) adds folders after it.
+#: The project's own strategies; ``$SHOPGRAPH_STRATEGY_DIRS`` (the setting ``strategy_dirs``) adds folders after it.
 STRATEGY_DIR = CYPHER_DIR / "strategies"
-#: How long one strategy may read for one shopper (seconds) before Neo4j stops it; ``$SHOPGRAPH_STRATEGY_TIMEOUT``.
+#: How long one strategy may read for one shopper (seconds) before Neo4j stops it: the default of the setting
+#: ``strategy_timeout`` (``$SHOPGRAPH_STRATEGY_TIMEOUT``, ``graph.config``), which is what a library without an
+#: explicit timeout uses.
 DEFAULT_TIMEOUT = 2.0
 #: Header fields; any other header line belongs to the field above it, or to the summary before the first field.
 FIELDS = ("Parameters", "Columns", "Candidate source", "Example")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_TRUE = ("1", "true", "yes", "on")
+#: The built-in strategies whose candidates the candidate-source files join (``models.candidate_sources``).
+TAKE_CANDIDATE_SOURCES = ("hybrid", "multi")
 
 
 class UnknownStrategyFile(KeyError):
@@ -79,8 +90,8 @@ class StrategyFile:
 
 
 def default_folders() -> tuple[Path, ...]:
-    extra = os.environ.get("SHOPGRAPH_STRATEGY_DIRS", "")
-    return (STRATEGY_DIR, *(Path(folder) for folder in extra.split(os.pathsep) if folder.strip()))
+    """The project's folder, then those of the setting ``strategy_dirs`` (``$SHOPGRAPH_STRATEGY_DIRS``)."""
+    return (STRATEGY_DIR, *current().strategy_dirs)
 
 
 def shown(path: Path) -> str:
@@ -105,21 +116,23 @@ def _header_lines(text: str) -> list[tuple[int, str]]:
 def _header_fields(text: str) -> dict[str, tuple[int, str]]:
     """Each header field's first line number and text (continuation lines joined); "" holds the summary."""
     fields: dict[str, tuple[int, str]] = {}
-    current = ""
+    heading = ""  # the field being read (not ``current``: that is the settings)
     for number, line in _header_lines(text):
         started = next((name for name in FIELDS if line.startswith(f"{name}:")), None)
         if started is not None:
-            current = started
-            fields[current] = (number, line[len(started) + 1:].strip())
+            heading = started
+            fields[heading] = (number, line[len(started) + 1:].strip())
         elif line:
-            start, before = fields.get(current, (number, ""))
-            fields[current] = (start, f"{before} {line}".strip())
+            start, before = fields.get(heading, (number, ""))
+            fields[heading] = (start, f"{before} {line}".strip())
     return fields
 
 
 def _column_names(declared: str) -> tuple[str, ...]:
     """``productId, score (higher is better), because ({kind: ...})`` -> the names before each description."""
-    names, depth, part = [], 0, []
+    names: list[str] = []
+    part: list[str] = []
+    depth = 0
     for char in declared + ",":
         depth += char in "([{"
         depth -= char in ")]}"
@@ -168,6 +181,8 @@ def read_strategy(path: Path, text: str) -> tuple[StrategyFile | None, list[Prob
     flag_word = (flag.split() or ["no"])[0].rstrip(".,;").lower()
     if flag_word not in ("yes", "no"):
         problems.append(Problem(line, f"Candidate source: says {flag_word!r}; write yes or no"))
+    elif flag_word == "yes":
+        problems += candidate_source_problems(text, line)
     problems += text_problems(text, columns)
     if problems:
         return None, sorted(problems, key=lambda problem: problem.line)
@@ -190,21 +205,24 @@ class _Shelf:
 class StrategyLibrary:
     """The strategy files of some folders (default: ``cypher/strategies/`` and ``$SHOPGRAPH_STRATEGY_DIRS``).
 
-    Read once, on first use; with ``reload`` (development mode, default ``$SHOPGRAPH_STRATEGY_RELOAD``) the
-    folders are read again on every call, so a new, changed or deleted file counts from the next call on, with
-    no restart. Problems and failed runs go to the log (the shop's), unless ``log`` is False: a command that
-    prints them itself. Thread-safe: one per process, shared by every request.
+    Read once, on first use; with ``reload`` (development mode, default the setting ``strategy_reload``,
+    ``$SHOPGRAPH_STRATEGY_RELOAD``) the folders are read again on every call, so a new, changed or deleted file
+    counts from the next call on, with no restart. Problems and failed runs go to the log (the shop's), unless
+    ``log`` is False: a command that prints them itself. Thread-safe: one per process, shared by every request.
     """
 
     def __init__(self, folders: Sequence[Path] | None = None, *, reload: bool | None = None,
-                 timeout: float | None = None, log: bool = True) -> None:
+                 timeout: float | None = None, log: bool = True, candidate_sources: bool | None = None) -> None:
         self.folders = tuple(Path(folder) for folder in folders) if folders is not None else default_folders()
         if reload is None:
-            reload = os.environ.get("SHOPGRAPH_STRATEGY_RELOAD", "").strip().lower() in _TRUE
+            reload = current().strategy_reload
         self.reload = reload
+        if candidate_sources is None:
+            candidate_sources = current().candidate_sources
+        #: False (``SHOPGRAPH_CANDIDATE_SOURCES=off``): no file feeds hybrid and multi, whatever its header says.
+        self.takes_candidate_sources = candidate_sources
         self._log = log
-        self.timeout = timeout if timeout is not None else float(
-            os.environ.get("SHOPGRAPH_STRATEGY_TIMEOUT", DEFAULT_TIMEOUT))
+        self.timeout = timeout if timeout is not None else current().strategy_timeout
         self._lock = threading.Lock()
         self._shelf: _Shelf | None = None
         #: Neo4j's verdict on each file text it planned: its problems, empty when it passed.
@@ -221,8 +239,14 @@ class StrategyLibrary:
         return self._valid().get(name)
 
     def version(self, name: str) -> str | None:
-        """The strategy file's ``version``, None for a built-in or unknown name: part of what a list cached for
-        it depends on, so that a changed file (development mode) is not answered from the old one's lists."""
+        """What a list cached for the strategy depends on among the files, so that a changed file (development
+        mode) is not answered from the old one's lists: the file's ``version``; for the strategies that take the
+        candidate sources (``TAKE_CANDIDATE_SOURCES``), the versions of those files; None for other built-in or
+        unknown names."""
+        if name in TAKE_CANDIDATE_SOURCES:
+            valid = self._valid()
+            versions = [f"{source}:{valid[source].version}" for source in self.candidate_sources()]
+            return hashlib.sha1(" ".join(versions).encode("utf-8")).hexdigest()[:12] if versions else None
         strategy = self.get(name)
         return strategy.version if strategy is not None else None
 
@@ -234,7 +258,10 @@ class StrategyLibrary:
         return [*shelf.problems, *refused]
 
     def candidate_sources(self) -> tuple[str, ...]:
-        """Strategies whose header says ``Candidate source: yes``: candidates for hybrid and multi too."""
+        """Strategies whose header says ``Candidate source: yes``: candidates for hybrid and multi too (none when
+        the library was made with ``candidate_sources=False``)."""
+        if not self.takes_candidate_sources:
+            return ()
         return tuple(name for name, strategy in sorted(self._valid().items()) if strategy.candidate_source)
 
     def failures(self) -> dict[str, tuple[int, str]]:
@@ -254,7 +281,7 @@ class StrategyLibrary:
         key = (strategy.path, strategy.text)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            params = {"userId": "", "k": 10, "seeds": []}
+            params = {"userId": "", "k": 10, "seeds": [], "before": None}
             found = explain_problems(graph, strategy.text, strategy.columns, params)
             verdict = tuple(f"{shown(strategy.path)}:{problem.line}: {problem.message}" for problem in found)
             with self._lock:
@@ -263,11 +290,14 @@ class StrategyLibrary:
         return not verdict
 
     # -- running one --------------------------------------------------------------------------
-    def candidates(self, graph, name: str, *, user_id: str | None, k: int, seeds: list[dict]) -> list[Candidate]:
+    def candidates(self, graph, name: str, *, user_id: str | None, k: int, seeds: list[dict],
+                   before: datetime | None = None) -> list[Candidate]:
         """The strategy's rows for one shopper, as candidates (``source`` the strategy's name, ``reason`` its
-        ``because``), best first as the file orders them. A run that fails (a timeout, an error Neo4j raises) is
-        logged and counted in ``failures`` and gives no rows, so the shopper still gets a list; an unreachable
-        database still raises, as for every read. Raises ``UnknownStrategyFile`` for a name no file defines."""
+        ``because``), best first as the file orders them. ``before`` is ``$before``: None when serving; training
+        reads candidate sources as of the start of its validation period. A run that fails (a timeout, an error
+        Neo4j raises) is logged and counted in ``failures`` and gives no rows, so the shopper still gets a list; an
+        unreachable database still raises, as for every read. Raises ``UnknownStrategyFile`` for a name no file
+        defines."""
         from neo4j.exceptions import ClientError
 
         strategy = self._current().files.get(name)
@@ -276,7 +306,7 @@ class StrategyLibrary:
         if not self._passes(graph, strategy):
             return []
         try:
-            rows = graph.read(strategy.text, timeout=self.timeout, userId=user_id, k=k, seeds=seeds)
+            rows = graph.read(strategy.text, timeout=self.timeout, userId=user_id, k=k, seeds=seeds, before=before)
         except ClientError as error:
             self._failed(name, (error.message or str(error)).strip().splitlines()[0])
             return []
@@ -350,7 +380,8 @@ class StrategyLibrary:
             if strategy is not None and strategy.name in files:
                 found = [Problem(1, f"strategy {strategy.name!r} is already defined by "
                                     f"{shown(files[strategy.name].path)}")]
-            if found:
+            if found or strategy is None:
+                # read_strategy gives a strategy or the problems that keep it out, never neither.
                 problems += [f"{shown(path)}:{problem.line}: {problem.message}" for problem in found]
                 continue
             files[strategy.name] = strategy

@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-#: The strategy contract: the parameters a statement may use and the columns it must return.
-PARAMETERS = ("userId", "k", "seeds")
+#: The strategy contract: the parameters a statement may use and the columns it must return. ``before`` is the
+#: moment the graph is read as of: null when serving; when training, the start of the validation period, which a
+#: candidate source must not see (``candidate_source_problems``).
+PARAMETERS = ("userId", "k", "seeds", "before")
 COLUMNS = ("productId", "score", "because")
 
 
@@ -109,6 +111,24 @@ def text_problems(text: str, columns: tuple[str, ...] | None) -> list[Problem]:
     if columns is not None:
         problems += _declared_columns(masked, columns)
     return sorted(problems, key=lambda problem: problem.line)
+
+
+def candidate_source_problems(text: str, flag_line: int) -> list[Problem]:
+    """What keeps a file from being a candidate source (``Candidate source: yes`` on line ``flag_line``).
+
+    Training runs a candidate source for the validation shoppers with ``$before`` set to the start of the
+    validation period, whose interactions the graph also holds; a statement that never reads ``$before`` would
+    see the very purchases the ranker is asked to predict. The check cannot prove that every interaction read is
+    compared with it, only that the statement takes it into account at all; the contract asks for each.
+    """
+    if _PARAMETER_BEFORE.search(mask(text)):
+        return []
+    return [Problem(flag_line, "a candidate source reads the graph as of $before (null when serving; the start of "
+                               "the validation period when training) and this statement never uses it: compare "
+                               "each interaction's time with it, e.g. WHERE $before IS NULL OR o.at < $before")]
+
+
+_PARAMETER_BEFORE = re.compile(r"\$\s*before\b")
 
 
 def _one_statement(masked: str) -> Iterator[Problem]:
@@ -243,7 +263,9 @@ def returned_columns(masked: str, final: re.Match[str]) -> list[str] | None:
 
 
 def _split_top_level(items: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in items:
         if char in "([{":
             depth += 1

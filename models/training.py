@@ -23,11 +23,10 @@ import pandas as pd
 from shopgraph.models.artefacts import VersionWriter
 from shopgraph.models.data import Interactions
 from shopgraph.models.diversity import category_keys, choose_cap
-from shopgraph.models.tuning import fit_and_choose
-from shopgraph.models.features import FEATURES
 from shopgraph.models.generators import GENERATORS, carve_validation, fit_generators
 from shopgraph.models.hybrid import HybridRecommender
 from shopgraph.models.multi import MultiRecommender
+from shopgraph.models.tuning import fit_and_choose
 
 MODELS = (*GENERATORS, "hybrid", "multi")
 #: A temporal validation period needs this much history before it.
@@ -65,13 +64,19 @@ def validation_for(interactions: Interactions) -> dict[str, Any]:
 
 def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, seed: int = 42,
               models: list[str] | tuple[str, ...] | None = None, progress: bool = True,
-              root: Path | str | None = None, generator_params: dict[str, dict] | None = None) -> Path:
+              root: Path | str | None = None, generator_params: dict[str, dict] | None = None,
+              graph=None, strategy_library=None) -> Path:
     """Fit the named models (default: all of ``MODELS``) and write a version; returns its folder.
 
     ``catalog`` (optional) replaces ``interactions.catalog`` and must have one row per product in
     ``interactions.product_ids`` order. hybrid and multi need every generator, so asking for either
     fits them all. A version is written even when the data is too small for the multi ranker:
     metadata.json then says why it was skipped.
+
+    With ``graph`` (the one ``interactions`` were read from), the candidate-source strategy files of
+    ``strategy_library`` (default: the shop's folders) are run for the validation shoppers as of the validation
+    period (``models.file_candidates``): each becomes a blend weight of hybrid and two columns of the multi ranker
+    (``score_file_<name>``, ``rank_file_<name>``), and metadata.json ``candidate_files`` says what each gave.
     """
     from tqdm.auto import tqdm
 
@@ -104,6 +109,10 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
             validation_generators.update(fitted)
             generator_params = {**generator_params, **chosen}
             tuning.update(weighed)
+    files: dict = {}
+    files_meta: dict[str, Any] = {}
+    if {"hybrid", "multi"} & wanted and graph is not None:
+        files, files_meta = _candidate_files(graph, strategy_library, interactions, split, validation_spec, progress)
 
     generators: dict = {}
     for name in bar(needed, "train models"):
@@ -114,12 +123,13 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
     multi_meta: dict[str, Any] = {}
     # Without a tuned blend to weigh it on, the shop keeps the fixed cap (models.diversity.serving_cap).
     diversity: dict[str, Any] | None = None
+    multi: MultiRecommender | None = None
     if {"hybrid", "multi"} & wanted:
         if "hybrid" in wanted:
             for _ in bar(["hybrid"], "tune hybrid weights"):
                 hybrid = HybridRecommender(validation=validation_spec, seed=seed)
                 if _has_targets(split):
-                    hybrid.fit_with(interactions, generators, validation_generators, split)
+                    hybrid.fit_with(interactions, generators, validation_generators, split, files)
                     hybrid_meta = {"weights": hybrid.weights, "cold_weights": hybrid.cold_weights,
                                    "cold_start_threshold": hybrid.params["cold_start_threshold"],
                                    "validation_ndcg": hybrid.validation_ndcg, "validation": validation_spec}
@@ -132,12 +142,12 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
             for _ in bar(["multi"], "train multi ranker"):
                 multi = MultiRecommender(validation=validation_spec, seed=seed)
                 try:
-                    multi.fit_with(interactions, generators, validation_generators, split)
+                    multi.fit_with(interactions, generators, validation_generators, split, files)
                 except ValueError as error:
                     multi, multi_meta = None, {"skipped": str(error)}
                 if multi is not None:
                     spec = multi.ranker.spec
-                    multi_meta = {"features": list(FEATURES), "learners": spec["learners"],
+                    multi_meta = {"features": list(spec["features"]), "learners": spec["learners"],
                                   "combination": spec["combination"]["kind"], "stacking": spec["combination"],
                                   "training": multi.training_summary, "validation": validation_spec}
                     report["multi"] = {"fit_seconds": round(multi.fit_seconds, 2), "params": multi.params}
@@ -145,13 +155,15 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
     writer = VersionWriter(root)
     try:
         for _ in bar(["files"], "write artefacts"):
-            _write(writer, interactions, generators, multi if "multi" in wanted and multi_meta.get("features") else None)
+            written = multi if "multi" in wanted and multi_meta.get("features") else None
+            _write(writer, interactions, generators, written)
         skipped = {name: meta["skipped"] for name, meta in (("hybrid", hybrid_meta), ("multi", multi_meta))
                    if "skipped" in meta}
         metadata = {"seed": seed,
                     "counts": {"users": interactions.n_users, "products": interactions.n_products,
                                "interactions": int(interactions.binary.nnz)},
                     "models": report, "skipped": skipped, "hybrid": hybrid_meta, "multi": multi_meta,
+                    **({"candidate_files": files_meta} if files_meta else {}),
                     **({"diversity": diversity} if diversity else {}),
                     **({"generator_settings": tuning} if tuning else {}),
                     "train_seconds": round(time.perf_counter() - started, 2)}
@@ -211,6 +223,31 @@ def train_catalogue(interactions: Interactions, seed: int = 42, models: list[str
         raise
 
 
+def _candidate_files(graph, library, interactions: Interactions, split, validation: dict[str, Any],
+                     progress: bool) -> tuple[dict, dict[str, Any]]:
+    """The candidate-source files' scores for the validation shoppers, as of the validation period, and what
+    metadata.json says of them (``{"before", "files": {name: what it gave}}``, or ``{"skipped": why}``)."""
+    from tqdm.auto import tqdm
+
+    from shopgraph.models.file_candidates import NOT_A_PERIOD, TRAINING_TIMEOUT, cutoff, file_scores
+    from shopgraph.models.strategy_files import StrategyLibrary
+
+    library = library or StrategyLibrary(timeout=TRAINING_TIMEOUT)
+    library.verify(graph)  # Neo4j plans each file first; one it refuses is no candidate source
+    names = library.candidate_sources()
+    if not names:
+        return {}, {}
+    before = cutoff(interactions, validation)
+    if before is None:
+        return {}, {"skipped": NOT_A_PERIOD, "files": list(names)}
+    users = sorted(user for user, items in split.test.items() if items)
+    with tqdm(total=len(users) * len(names), desc="run candidate-source files", unit="list", disable=not progress,
+              file=sys.stderr, leave=True) as shown:
+        scores, summary = file_scores(graph, library, names, interactions, split.train, users, before,
+                                      progress=shown.update)
+    return scores, {"before": before.isoformat(), "files": summary}
+
+
 def _wanted(models) -> set[str]:
     if models is None:
         return set(MODELS)
@@ -224,7 +261,8 @@ def _has_targets(split) -> bool:
     return any(split.test.values())
 
 
-def _write(writer: VersionWriter, interactions: Interactions, generators: dict, multi) -> None:
+def _write(writer: VersionWriter, interactions: Interactions, generators: dict,
+           multi: MultiRecommender | None) -> None:
     writer.json("ids.json", {"products": [str(p) for p in interactions.product_ids],
                              "users": [str(u) for u in interactions.user_ids]})
     for name, model in generators.items():

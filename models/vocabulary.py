@@ -11,6 +11,20 @@ from __future__ import annotations
 #: are named after.
 GENERATORS = ("popular", "trending", "content", "collaborative", "mf", "embedding")
 
+#: A strategy file that says ``Candidate source: yes`` (``models.strategy_files``) feeds hybrid and multi as one
+#: more generator, named ``file_<strategy>``: its blend weight, its ranker columns (``score_file_<strategy>``,
+#: ``rank_file_<strategy>``). Open, unlike ``GENERATORS``: the files are the shop's own.
+FILE_GENERATOR_PREFIX = "file_"
+
+
+def file_generator(strategy: str) -> str:
+    """The generator a candidate-source file feeds: ``file_<strategy>``."""
+    return f"{FILE_GENERATOR_PREFIX}{strategy}"
+
+
+def is_file_generator(name: str) -> bool:
+    return name.startswith(FILE_GENERATOR_PREFIX)
+
 #: Evidence kinds naming a product (``{"kind": ..., "product": id}``), with how the shop says them; the last three
 #: name a group the product shares with one of the shopper's products.
 PRODUCT_EVIDENCE = {

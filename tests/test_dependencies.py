@@ -26,6 +26,8 @@ NOT_IMPORTED = {
     "email-validator": "WTForms' Email validator checks the sign-up form with it",
     "schemathesis": "tests/webapp/test_openapi_conformance.py runs its command line",
     "uv": "`make lock` compiles requirements.lock with it",
+    "ruff": "`make check` lints the code with it",
+    "mypy": "`make check` checks the types with it",
 }
 
 

@@ -1,6 +1,7 @@
 """Query arguments of the JSON API, read exactly as the OpenAPI document describes them.
 
-A documented argument is given at most once; an integer is ASCII digits in its range (not ``1_0``, `` 5``
+A documented argument is given at most once, except the lists (``exclude``, ``viewed``: repeat the argument, one
+id each time); an integer is ASCII digits in its range (not ``1_0``, `` 5``
 or empty); a choice is one of the listed values (empty is not one); an id is non-blank text of at most
 ``MAX_ID_LENGTH`` characters. Anything else is a 400 naming the argument. Arguments the document does not
 name are ignored.
@@ -64,3 +65,11 @@ def check_id_value(value: object, field: str) -> str:
         return check_id(value, field)
     except InvalidEvent as error:
         raise bad(error.field, error.message) from None
+
+
+def id_list_arg(name: str, max_items: int) -> list[str]:
+    """A repeatable argument of ids (``?exclude=a&exclude=b``), in the order given; at most ``max_items``."""
+    values = request.args.getlist(name)
+    if len(values) > max_items:
+        raise bad(name, f"Give {name} at most {max_items} times.")
+    return [check_id_value(value, name) for value in values]

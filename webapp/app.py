@@ -1,12 +1,13 @@
 """The Flask app factory: a list of named steps, no global app."""
 from __future__ import annotations
 
-import os
 import secrets
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from shopgraph.graph.config import current
 from shopgraph.webapp import limits, logs, metrics_endpoint, request_ids
 from shopgraph.webapp.errors import register_error_handlers
 from shopgraph.webapp.extensions import neo4j
@@ -14,10 +15,13 @@ from shopgraph.webapp.timed_graph import TimedGraph
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    # First: Flask gives its logger a handler of its own (without request ids) when it finds none.
+    # First, every setting: a bad value stops the app here, named, rather than in some request later.
+    current()
+    # Then logging: Flask gives its logger a handler of its own (without request ids) when it finds none.
     logs.configure()
     app = Flask(__name__)
     configure(app, config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_operations(app)
@@ -26,18 +30,29 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def configure(app: Flask, config: dict[str, Any] | None) -> None:
+    settings = current()
     app.config.update(
         # Every worker must share one key for sessions to survive across workers; `shopgraph serve` sets it.
-        SECRET_KEY=os.environ.get("SHOPGRAPH_SECRET_KEY") or secrets.token_hex(32),
+        SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("SHOPGRAPH_SECURE_COOKIES", "0") == "1",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
-        JSON_SORT_KEYS=False,
+        PROXY_HOPS=settings.proxy_hops,
     )
     if config:
         app.config.update(config)
     limits.configure(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_HOPS`` reverse proxies, the shopper's address, scheme and host are the ones those proxies
+    forwarded, so throttling and the access log count shoppers rather than the proxy. With none (the default)
+    ``X-Forwarded-*`` is ignored: anyone could send it."""
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        # Flask's documented way to add WSGI middleware; mypy sees a method being replaced.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

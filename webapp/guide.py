@@ -17,9 +17,9 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+from shopgraph.cli.queries import _parse_value as parse_cli_value
 from shopgraph.graph import queries
 from shopgraph.graph.recommendations import SOURCES
-from shopgraph.cli.queries import _parse_value as parse_cli_value
 from shopgraph.webapp.graph_picture import Edge, Node, render
 
 #: The recommendation service's own reads, in the order a request runs them, then the cold-start sources.
@@ -83,7 +83,7 @@ def example_params(command: str) -> dict[str, Any]:
     """The ``--param``/``-p`` values of a ``shopgraph cypher`` call, read as the command reads them."""
     words = shlex.split(command)
     params = {}
-    for flag, value in zip(words, words[1:]):
+    for flag, value in zip(words, words[1:], strict=False):  # each word with the next: one pair fewer than words
         if flag in ("-p", "--param"):
             key, _, text = value.partition("=")
             params[key] = parse_cli_value(text)

@@ -1,7 +1,7 @@
 """gunicorn's settings and hooks for the shop.
 
-``shopgraph serve`` runs ``gunicorn --config python:shopgraph.webapp.gunicorn_conf shopgraph.webapp.wsgi:app`` with its own --bind,
---workers and --threads; a deployment that runs gunicorn itself can use the same command. Do not add
+``shopgraph serve`` runs ``gunicorn --config python:shopgraph.webapp.gunicorn_conf shopgraph.webapp.wsgi:app`` with
+its own --bind, --workers and --threads; a deployment that runs gunicorn itself can use the same command. Do not add
 ``--preload``: the app must be imported by each worker, after ``on_starting`` has set up the metrics folder.
 
 Metrics in several processes: each worker writes its counters and histograms to files in
@@ -18,22 +18,32 @@ import re
 import sys
 from pathlib import Path
 
+from shopgraph.graph.config import SettingsError, current
 from shopgraph.graph.settings import home
 from shopgraph.webapp import logs
 
-workers = int(os.environ.get("SHOPGRAPH_WORKERS", "2"))
+try:
+    settings = current()
+except SettingsError as error:  # one line naming the variable, not a traceback from inside gunicorn
+    sys.exit(f"error: {error}")
+
+workers = settings.workers
 # Requests mostly wait on Neo4j, so threads per worker overlap that waiting cheaply.
 worker_class = "gthread"
-threads = int(os.environ.get("SHOPGRAPH_THREADS", "8"))
+threads = settings.threads
 timeout = 60
-accesslog = os.environ.get("SHOPGRAPH_ACCESS_LOG")
+accesslog = settings.access_log
 access_log_format = logs.ACCESS_FORMAT
+# gunicorn's most (its default is 4094): request lines up to 8190 bytes reach the app, which refuses API URLs
+# over SHOPGRAPH_MAX_URL_BYTES with its JSON 414; only longer lines get gunicorn's own HTML 414.
+limit_request_line = 8190
 
 
 def metrics_folder(bind: list[str]) -> Path:
     """$PROMETHEUS_MULTIPROC_DIR, or a folder of the first address served under the ShopGraph home."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        return Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    named = current().prometheus_multiproc_dir
+    if named:
+        return named
     address = bind[0] if bind else "default"
     return home() / "prometheus" / (re.sub(r"[^A-Za-z0-9.]+", "-", address).strip("-") or "default")
 
@@ -52,7 +62,9 @@ def on_starting(server) -> None:
 
 def on_exit(server) -> None:
     """The counts end with the server (Prometheus takes the next start's as a counter reset): no files left."""
-    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder = current().prometheus_multiproc_dir
+    if folder is None:  # on_starting never ran
+        return
     _clear(folder)
     try:
         folder.rmdir()

@@ -2,22 +2,22 @@
 
 - Bodies over ``MAX_CONTENT_LENGTH`` (1 MiB unless ``SHOPGRAPH_MAX_BODY_BYTES`` says otherwise) are refused
   with 413 before anything reads them, JSON under /api and the error page elsewhere.
-- API URLs (path and query) over ``MAX_URL_BYTES`` (4000, below gunicorn's 4094-byte request line, so the
-  app answers first, in JSON) are a 414. Shop pages keep taking long URLs (an overlong search is shortened
-  and shown); the HTTP server's own request-line limit bounds them.
+- API URLs (path and query) over ``MAX_URL_BYTES`` (4000 unless ``SHOPGRAPH_MAX_URL_BYTES`` says otherwise)
+  are a JSON 414. gunicorn lets request lines up to its maximum, 8190 bytes, reach the app
+  (``webapp.gunicorn_conf``), so the app answers every URL between the two; only a request line over 8190
+  bytes gets gunicorn's own (HTML) 414. Shop pages keep taking long URLs (an overlong search is shortened and
+  shown), up to that server limit.
 - JSON too deeply nested for the parser (e.g. 100,000 ``[``) is malformed JSON, a 400, never a 500.
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Flask, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 
-DEFAULT_MAX_BODY_BYTES = 1024 * 1024
-DEFAULT_MAX_URL_BYTES = 4000
+from shopgraph.graph.config import current
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
@@ -32,8 +32,8 @@ class BoundedJSONProvider(DefaultJSONProvider):
 
 def configure(app: Flask) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit at all
-        app.config["MAX_CONTENT_LENGTH"] = int(os.environ.get("SHOPGRAPH_MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES)
-    app.config.setdefault("MAX_URL_BYTES", int(os.environ.get("SHOPGRAPH_MAX_URL_BYTES") or DEFAULT_MAX_URL_BYTES))
+        app.config["MAX_CONTENT_LENGTH"] = current().max_body_bytes
+    app.config.setdefault("MAX_URL_BYTES", current().max_url_bytes)
 
 
 def init_app(app: Flask) -> None:

@@ -10,8 +10,8 @@ and may use ``RequestIdFormatter`` in them. gunicorn's access log takes the id f
 from __future__ import annotations
 
 import logging
-import os
 
+from shopgraph.graph.config import current
 from shopgraph.webapp import request_ids
 
 FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] request_id=%(request_id)s %(name)s: %(message)s"
@@ -36,4 +36,4 @@ def configure() -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(RequestIdFormatter(FORMAT, DATE_FORMAT))
     root.addHandler(handler)
-    root.setLevel(os.environ.get("SHOPGRAPH_LOG_LEVEL", "WARNING").upper())
+    root.setLevel(current().log_level)

@@ -8,14 +8,15 @@ all. The trained model version is read at scrape time from the artefact store (`
 Who may scrape: the numbers name no shopper and no secret, but they do tell a shop's traffic and click-through,
 so not everyone. With ``SHOPGRAPH_METRICS_TOKEN`` set, a request must send ``Authorization: Bearer <token>``
 (Prometheus's ``authorization`` scrape setting), from anywhere. Without it, only requests made on this machine
-are answered (loopback, and not forwarded by a proxy, which connects from loopback too). The shop's own API
-tokens are not used: checking one reads the graph, and metrics must answer while Neo4j is down.
+are answered (loopback, and not forwarded by a proxy, which connects from loopback too: any forwarding header
+makes a request a stranger's, and the address judged is the connection's own, never one ``SHOPGRAPH_PROXY_HOPS``
+took from ``X-Forwarded-For``). The shop's own API tokens are not used: checking one reads the graph, and metrics
+must answer while Neo4j is down.
 """
 from __future__ import annotations
 
 import hmac
 import ipaddress
-import os
 import time
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from shopgraph.graph.config import current
 from shopgraph.webapp import model_status, ops_metrics
 
 blueprint = Blueprint("ops", __name__)
@@ -32,7 +34,7 @@ blueprint = Blueprint("ops", __name__)
 
 def init_app(app: Flask) -> None:
     _require_shared_values()
-    app.config.setdefault("METRICS_TOKEN", os.environ.get("SHOPGRAPH_METRICS_TOKEN") or None)
+    app.config.setdefault("METRICS_TOKEN", current().metrics_token)
     # Signals rather than before/after_request hooks: request_started comes before every hook, so a request
     # refused by one (too large, throttled) is timed too.
     request_started.connect(_started, app)
@@ -43,7 +45,7 @@ def init_app(app: Flask) -> None:
 def _require_shared_values() -> None:
     """prometheus_client chooses per-process or shared (file-backed) values once, when it is first imported; a
     process that imported it before PROMETHEUS_MULTIPROC_DIR was set would count for itself alone."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR") and not values.ValueClass._multiprocess:
+    if current().prometheus_multiproc_dir and not values.ValueClass._multiprocess:
         raise RuntimeError("PROMETHEUS_MULTIPROC_DIR was set after prometheus_client was imported, so this process's "
                            "metrics would not reach /metrics: set it before starting the server (gunicorn: do not "
                            "preload the app).")
@@ -69,7 +71,7 @@ def metrics():
     if refusal is not None:
         return refusal
     registry = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if current().prometheus_multiproc_dir:
         MultiProcessCollector(registry)
     else:
         registry.register(REGISTRY)
@@ -91,11 +93,17 @@ def _refusal() -> Response | None:
                        "from elsewhere.")
 
 
+#: Headers a proxy adds: a request carrying any of them came through one, whatever address it connected from.
+FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP")
+
+
 def _from_this_machine() -> bool:
-    if "X-Forwarded-For" in request.headers or "Forwarded" in request.headers:
+    if any(name in request.headers for name in FORWARDING_HEADERS):
         return False
+    # ProxyFix keeps the connection's own address here when it replaces REMOTE_ADDR with a forwarded one.
+    connected = request.environ.get("werkzeug.proxy_fix.orig", {}).get("REMOTE_ADDR", request.remote_addr)
     try:
-        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+        return ipaddress.ip_address(connected or "").is_loopback
     except ValueError:
         return False
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import queue
 import re
 import threading
@@ -37,11 +36,12 @@ import weakref
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
 
+from shopgraph.graph.config import current
 from shopgraph.graph.experiments import Experiments, RecommendationLists, assign_variant, tally_id
 from shopgraph.models.serving_cache import SharedValue
 from shopgraph.webapp import ops_metrics
@@ -259,7 +259,7 @@ class ListLog:
             return
         self._next_retention = time.monotonic() + self.retention_interval
         try:
-            before = datetime.now(timezone.utc) - timedelta(days=self.retention_days)
+            before = datetime.now(UTC) - timedelta(days=self.retention_days)
             deleted = self.repository.prune(before)
             if deleted:
                 log.info("retention: deleted %d recommendation lists/tallies older than %s days", deleted,
@@ -318,7 +318,7 @@ class OnlineMetrics:
             return None
         # Prometheus's click-through counts what was shown, written to the graph or not.
         ops_metrics.count_impressions(surface, strategy, len(product_ids))
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         list_id = uuid.uuid4().hex if user_id is not None else tally_id(now.date(), surface, strategy)
         self.log.add("list", {
             "id": list_id, "strategy": strategy, "surface": surface, "at": now,
@@ -333,7 +333,7 @@ class OnlineMetrics:
         if not self.enabled or not isinstance(list_id, str) or not LIST_ID.match(list_id):
             return False
         ops_metrics.count_click()
-        self.log.add("click", {"listId": list_id, "productId": product_id, "at": datetime.now(timezone.utc),
+        self.log.add("click", {"listId": list_id, "productId": product_id, "at": datetime.now(UTC),
                                "userId": user_id})
         return True
 
@@ -353,14 +353,13 @@ def init_app(app: Flask) -> None:
     ``SHOPGRAPH_METRICS_QUEUE``) bounds the rows waiting to be written; ``ONLINE_METRICS_DELAY`` (env
     ``SHOPGRAPH_METRICS_DELAY``) is how long a row may wait for its batch."""
     if "online_metrics" not in app.extensions:
-        config = app.config
+        config, settings = app.config, current()
         app.extensions["online_metrics"] = OnlineMetrics(
             app.extensions["neo4j"], enabled=config.get("ONLINE_METRICS", True),
             synchronous=config.get("ONLINE_METRICS_SYNC", app.testing),
-            delay=float(config.get("ONLINE_METRICS_DELAY", os.environ.get("SHOPGRAPH_METRICS_DELAY", WRITE_DELAY))),
-            max_queued=int(config.get("ONLINE_METRICS_QUEUE", os.environ.get("SHOPGRAPH_METRICS_QUEUE", MAX_QUEUED))),
-            retention_days=float(config.get("ONLINE_METRICS_RETENTION_DAYS",
-                                            os.environ.get("SHOPGRAPH_LIST_RETENTION_DAYS", RETENTION_DAYS))))
+            delay=float(config.get("ONLINE_METRICS_DELAY", settings.metrics_delay)),
+            max_queued=int(config.get("ONLINE_METRICS_QUEUE", settings.metrics_queue)),
+            retention_days=float(config.get("ONLINE_METRICS_RETENTION_DAYS", settings.list_retention_days)))
 
 
 def metrics() -> OnlineMetrics:

@@ -14,9 +14,10 @@ from flask import Flask
 from shopgraph.graph.cart import MAX_CART_QUANTITY, MAX_ORDER_QUANTITY
 from shopgraph.graph.catalog import SORTS
 from shopgraph.graph.events import EVENT_TYPES, MAX_ID_LENGTH, NOT_BLANK
-from shopgraph.webapp import idempotency
-from shopgraph.models.serving import DEFAULT_STRATEGY, STRATEGIES
+from shopgraph.models.serving import DEFAULT_STRATEGY, MAX_OFFSET, MAX_VIEWED, STRATEGIES
 from shopgraph.models.vocabulary import EVIDENCE_KINDS
+from shopgraph.webapp import idempotency
+from shopgraph.webapp import write_bodies as limits
 
 API_PREFIX = "/api/v1"
 
@@ -60,8 +61,15 @@ _PAGE = _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1,
 _PER_PAGE = _query("per_page", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 24})
 _K = _query("k", "How many items.", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10})
 _PRODUCT_ID = _path("product_id", "The product's id (e.g. a stock code).")
+#: Path ids of the writes: what check_id accepts, so a blank id is refused as the document says.
+_ID_PATH = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH, "pattern": NOT_BLANK}
+_NEW_PRODUCT_ID = {**_PRODUCT_ID, "schema": _ID_PATH}
+_SHOPPER_ID = {"name": "user_id", "in": "path", "required": True, "schema": _ID_PATH,
+               "description": "The shopper's id in the integrator's system (e.g. a customer number)."}
+_WRITERS = "An integration token, a merchandiser token or a merchandiser's session (with X-CSRFToken) may call it."
+_NO_CONTENT = {"description": "Done (or nothing to do: the same answer however often it is sent)."}
 
-_SESSION_OR_TOKEN = [{"bearerToken": []}, {"sessionCookie": []}]
+_SESSION_OR_TOKEN: list[dict[str, list[str]]] = [{"bearerToken": []}, {"sessionCookie": []}]
 
 _PATHS: dict[str, dict[str, Any]] = {
     "/health": {
@@ -123,7 +131,28 @@ _PATHS: dict[str, dict[str, Any]] = {
             "tags": ["catalogue"], "security": [], "parameters": [_PRODUCT_ID],
             "responses": {"200": _ok("The product.", "Product"), "404": _error("NotFound"),
                           "503": _error("Unavailable")},
-        }
+        },
+        "put": {
+            "operationId": "putProduct",
+            "summary": "Creates or replaces a product: name, description, price, currency, image, categories, "
+                       "brand and tags (its ratings and sales are kept). It is in the catalogue, search and the "
+                       "content candidates of every list at once, with no retraining. The same call again gives "
+                       "the same answer. " + _WRITERS,
+            "tags": ["catalogue"], "security": _SESSION_OR_TOKEN, "parameters": [_NEW_PRODUCT_ID],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ProductInput")}}},
+            "responses": {"200": _ok("The product as stored, as GET shows it.", "Product"),
+                          "400": _error("BadRequest"), "401": _error("Unauthorized"), "403": _error("Forbidden"),
+                          "404": _error("NotFound"), "503": _error("Unavailable")},
+        },
+        "delete": {
+            "operationId": "deleteProduct",
+            "summary": "Takes a product out of the shop: the catalogue, search, carts and every recommendation "
+                       "list leave it at once (shelves of other server processes within two minutes). Past orders "
+                       "keep their lines. 204 whether or not there was such a product. " + _WRITERS,
+            "tags": ["catalogue"], "security": _SESSION_OR_TOKEN, "parameters": [_NEW_PRODUCT_ID],
+            "responses": {"204": _NO_CONTENT, "400": _error("BadRequest"), "401": _error("Unauthorized"),
+                          "403": _error("Forbidden"), "503": _error("Unavailable")},
+        },
     },
     "/products/{product_id}/similar": {
         "get": {
@@ -165,13 +194,52 @@ _PATHS: dict[str, dict[str, Any]] = {
                                   "any (a merchandiser token without it gets a visitor's list).", _ID),
                 _K,
                 _query("strategy", "Which recommender: a built-in strategy, or a strategy file of the shop "
-                                   "(cypher/strategies/NAME.cypher).",
+                                   "(cypher/strategies/NAME.cypher). With viewed, content or collaborative follows "
+                                   "only that generator's neighbours, any other both.",
                        {"type": "string", "enum": list(STRATEGIES), "default": DEFAULT_STRATEGY}),
+                _query("offset", f"Paging: the items offset..offset+k-1 of the same ranking (at most {MAX_OFFSET}).",
+                       {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}),
+                _query("category", "Only products in this category or a category below it (a category id; 404 "
+                                   "for an unknown one). Applied before the list is cut to k; a list short of the "
+                                   "category is topped up with its most popular products.", _ID),
+                {**_query("exclude", "Products to leave out: repeat the argument, one product id each time "
+                                     "(?exclude=A&exclude=B), at most 100. Unknown ids change nothing.",
+                          {"type": "array", "maxItems": 100, "items": _ID}), "style": "form", "explode": True},
+                {**_query("viewed", "A visitor's list from the products they viewed, newest first: repeat the "
+                                    f"argument, one product id each time, at most {MAX_VIEWED}. Answers their "
+                                    "content and collaborative neighbours, each item's because naming the viewed "
+                                    "product; the viewed products are left out, ids naming no product are ignored, "
+                                    "and nothing is written per request. Any caller may ask; not with user_id.",
+                          {"type": "array", "maxItems": MAX_VIEWED, "items": _ID}), "style": "form",
+                 "explode": True},
             ],
             "responses": {"200": _ok("Recommended products, best first.", "Recommendations"),
                           "400": _error("BadRequest"), "401": _error("Unauthorized"), "403": _error("Forbidden"),
                           "404": _error("NotFound"), "503": _error("Unavailable")},
         }
+    },
+    "/shoppers/{user_id}": {
+        "put": {
+            "operationId": "putShopper",
+            "summary": "Creates or replaces a shopper's name and email (no password over the API: such a shopper "
+                       "signs in only after setting one in the shop). Other details are kept. The same call again "
+                       "gives the same answer. " + _WRITERS,
+            "tags": ["shoppers"], "security": _SESSION_OR_TOKEN, "parameters": [_SHOPPER_ID],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ShopperInput")}}},
+            "responses": {"200": _ok("The shopper as stored.", "Shopper"), "400": _error("BadRequest"),
+                          "401": _error("Unauthorized"), "403": _error("Forbidden"),
+                          "409": _error("Conflict"), "503": _error("Unavailable")},
+        },
+        "delete": {
+            "operationId": "deleteShopper",
+            "summary": "Erases a shopper: their account, name, email, password, stored and cached lists, views, "
+                       "likes, dislikes, cart and ratings (taken off the products' averages) go at once. Their "
+                       "orders stay, with every line, but name nobody; logged lists and clicks are anonymised. "
+                       "204 whether or not there was such a shopper. " + _WRITERS,
+            "tags": ["shoppers"], "security": _SESSION_OR_TOKEN, "parameters": [_SHOPPER_ID],
+            "responses": {"204": _NO_CONTENT, "400": _error("BadRequest"), "401": _error("Unauthorized"),
+                          "403": _error("Forbidden"), "409": _error("Conflict"), "503": _error("Unavailable")},
+        },
     },
     "/events": {
         "post": {
@@ -270,6 +338,7 @@ _SCHEMAS: dict[str, Any] = {
     }},
     "Recommendations": {"type": "object", "properties": {
         "user_id": {"type": "string", "nullable": True}, "strategy": {"type": "string"}, "k": {"type": "integer"},
+        "offset": {"type": "integer", "description": "Where in the ranking items starts."},
         "list_id": {"type": "string", "nullable": True, "description": "This list's id: product urls carry it as "
                     "?rec=, and POST /recommendations/{list_id}/clicks records a click on it."},
         "variant": {"type": "string", "nullable": True, "description": "A or B while an A/B test runs and no "
@@ -298,6 +367,42 @@ _SCHEMAS: dict[str, Any] = {
         "result": {"type": "object", "description": "What changed, for a single event (e.g. avgRating)."},
         "results": {"type": "array", "items": {"type": "object"}, "description": "Per event, for a batch."},
     }},
+    "ProductInput": {
+        "type": "object", "required": ["name"], "additionalProperties": False,
+        "example": {"name": "Red Enamel Mug", "description": "A red enamel camping mug.", "price": 6.5,
+                    "currency": "GBP", "imageUrl": "https://img.example.com/red-mug.jpg", "brand": "Pantry",
+                    "categories": ["mugs"], "tags": ["enamel", "camping"]},
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": limits.MAX_NAME, "pattern": NOT_BLANK},
+            "description": {"type": "string", "maxLength": limits.MAX_DESCRIPTION, "nullable": True},
+            "price": {"type": "number", "minimum": 0, "maximum": limits.MAX_PRICE, "nullable": True},
+            "currency": {"type": "string", "pattern": limits.CURRENCY_PATTERN, "nullable": True,
+                         "description": "ISO 4217; null: the shop's currency."},
+            "imageUrl": {"type": "string", "pattern": limits.URL_PATTERN, "maxLength": limits.MAX_URL,
+                         "nullable": True},
+            "brand": {"type": "string", "minLength": 1, "maxLength": limits.MAX_NAME, "pattern": NOT_BLANK,
+                      "nullable": True},
+            "categories": {"type": "array", "maxItems": limits.MAX_CATEGORIES, "items": _ID,
+                           "description": "Ids of existing categories (404 naming categories[i] for one that is "
+                                          "not); the product is listed in each and in those above them."},
+            "tags": {"type": "array", "maxItems": limits.MAX_TAGS,
+                     "items": {"type": "string", "minLength": 1, "maxLength": limits.MAX_TAG, "pattern": NOT_BLANK}},
+        },
+    },
+    "ShopperInput": {
+        "type": "object", "required": ["name"], "additionalProperties": False,
+        "example": {"name": "Ann Smith", "email": "ann@example.com"},
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": limits.MAX_NAME, "pattern": NOT_BLANK},
+            "email": {"type": "string", "pattern": limits.EMAIL_PATTERN, "maxLength": limits.MAX_EMAIL,
+                      "nullable": True, "description": "Unique across accounts (409 email_taken), kept lower-case."},
+        },
+    },
+    "Shopper": {"type": "object", "required": ["id", "name"], "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string", "nullable": True},
+        "canSignIn": {"type": "boolean", "description": "Whether the shopper has set a password in the shop."},
+        "createdAt": {"type": "string", "nullable": True},
+    }},
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
@@ -324,6 +429,8 @@ _RESPONSES = {
                                       "or may not be recorded)."),
                     "headers": {"Retry-After": {"description": "Seconds to wait before trying again.",
                                                 "schema": {"type": "integer", "minimum": 0}}}},
+    "Conflict": _error_response("The email address is another account's (code email_taken), or the id is an "
+                                "account that is not a shopper's (code not_a_shopper)."),
     "KeyReused": _error_response("The Idempotency-Key was used before with a different body (code "
                                  "idempotency_key_reused)."),
     "TooManyRequests": {**_error_response("Too many requests from this client (code too_many_requests); retry after "

@@ -35,6 +35,8 @@ def init_app(app: Flask) -> None:
 
 def _stamp(response):
     request_id = current()
+    if request_id is None:  # cannot happen: after_request runs inside the request
+        return response
     response.headers[HEADER] = request_id
     if response.status_code >= 400 and response.is_json and not response.is_streamed:
         _add_to_error_body(response, request_id)

@@ -7,6 +7,10 @@ edits a name now and then). Product pages and listings read the graph fresh; onl
 Two minutes, not seconds: every card expires that long after it was read, and with thousands of products on
 shelves a short life meant a card read on one request in four under load (30 s), a fifth of the
 recommendation endpoint's time.
+
+A product written or deleted through the API is put right at once in the cache of the process that handled the
+call (``put_product``, ``forget_product``); the other processes show the old card, or a deleted product, for at
+most ``TTL`` seconds more.
 """
 from __future__ import annotations
 
@@ -47,6 +51,10 @@ class _TimedValues:
                 self._cache.put(key, "", held[key])
         return {key: None if value is _ABSENT else value for key, value in held.items()}
 
+    def put(self, key: str, value: Any) -> None:
+        """Holds ``value`` for ``key`` (None: the key names nothing) from now on."""
+        self._cache.put(key, "", _ABSENT if value is None else value)
+
     def clear(self) -> None:
         self._cache.clear()
 
@@ -63,6 +71,15 @@ class ShelfCache:
         cards = self._cards.get_many(
             product_ids, lambda missing: {card["id"]: card for card in catalog.products(missing)})
         return [cards[pid] for pid in dict.fromkeys(product_ids) if cards.get(pid) is not None]
+
+    def put_product(self, catalog: Catalog, product_id: str) -> None:
+        """Reads the product's card again now (after a write through the API)."""
+        found = catalog.products([product_id])
+        self._cards.put(product_id, found[0] if found else None)
+
+    def forget_product(self, product_id: str) -> None:
+        """The product is gone: shelves leave it out from now on, without a read."""
+        self._cards.put(product_id, None)
 
     def category_names(self, catalog: Catalog, category_ids: list[str]) -> dict[str, str]:
         names = self._category_names.get_many(category_ids, catalog.category_names)

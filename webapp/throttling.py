@@ -17,34 +17,36 @@ Sign-up is limited per client address (``SIGNUP_LIMIT``) and ``POST /api/v1/even
 Nothing is written to the graph: counts live in Flask-Limiter's storage, ``RATELIMIT_STORAGE_URI`` (env
 ``SHOPGRAPH_RATELIMIT_STORAGE``), by default each worker process's memory, so with N gunicorn workers a client
 may make up to N times each limit; ``redis://...`` (or any storage ``limits`` knows) shares one count between
-workers and hosts. The client address is ``request.remote_addr``: behind a reverse proxy, let the app trust it
-(``werkzeug.middleware.proxy_fix.ProxyFix``) or every shopper shares the proxy's address.
+workers and hosts. The client address is ``request.remote_addr``: behind a reverse proxy, set
+``SHOPGRAPH_PROXY_HOPS`` (``webapp.app.trust_proxies``) or every shopper shares the proxy's address.
 """
 from __future__ import annotations
 
 import hashlib
 import math
-import os
 import secrets
 import time
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_limiter import RateLimitExceeded, RequestLimit
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response as BaseResponse
 
+from shopgraph.graph.config import current
 from shopgraph.graph.users import normalise_email
 from shopgraph.webapp.errors import json_error
 from shopgraph.webapp.extensions import limiter
 
 DEVICE_COOKIE = "shopgraph_device"
 DEVICE_COOKIE_DAYS = 365
+#: The app's config key of each limit, and the setting (``graph.config``) it defaults to.
 LIMITS = {
-    "SIGNIN_LIMIT_CLIENT": "30 per minute;200 per hour",
-    "SIGNIN_LIMIT_CLIENT_ACCOUNT": "5 per 15 minutes",
-    "SIGNIN_LIMIT_ACCOUNT": "20 per hour",
-    "SIGNIN_LIMIT_DEVICE": "10 per 15 minutes",
-    "SIGNUP_LIMIT": "10 per hour;50 per day",
-    "EVENTS_LIMIT": "600 per minute",
+    "SIGNIN_LIMIT_CLIENT": "signin_limit_client",
+    "SIGNIN_LIMIT_CLIENT_ACCOUNT": "signin_limit_client_account",
+    "SIGNIN_LIMIT_ACCOUNT": "signin_limit_account",
+    "SIGNIN_LIMIT_DEVICE": "signin_limit_device",
+    "SIGNUP_LIMIT": "signup_limit",
+    "EVENTS_LIMIT": "events_limit",
 }
 
 
@@ -60,7 +62,10 @@ def _typed_account() -> str:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="shopgraph-device-cookie")
+    key = current_app.secret_key
+    if key is None:  # the app factory always sets one (webapp.app)
+        raise RuntimeError("the app has no secret key to sign device cookies with")
+    return URLSafeTimedSerializer(key, salt="shopgraph-device-cookie")
 
 
 def device_nonce() -> str | None:
@@ -86,7 +91,7 @@ def _untrusted() -> bool:
     return device_nonce() is None
 
 
-def remember_device(response: Response, email: str) -> Response:
+def remember_device(response: BaseResponse, email: str) -> BaseResponse:
     """Gives the browser that just signed in a device cookie for this account."""
     account = hashlib.sha256(normalise_email(email)[:320].encode()).hexdigest()[:24]
     value = _serializer().dumps({"a": account, "n": secrets.token_hex(12)})
@@ -163,11 +168,11 @@ def _too_many(error: RateLimitExceeded):
 
 
 def init_app(app: Flask) -> None:
-    config = app.config
-    for name, default in LIMITS.items():
-        config.setdefault(name, os.environ.get(f"SHOPGRAPH_{name}", default))
+    config, settings = app.config, current()
+    for name, setting in LIMITS.items():
+        config.setdefault(name, getattr(settings, setting))
     # Named, so Flask-Limiter does not warn; memory:// is per worker process (see the module's docstring).
-    config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("SHOPGRAPH_RATELIMIT_STORAGE", "memory://"))
+    config.setdefault("RATELIMIT_STORAGE_URI", settings.ratelimit_storage)
     config.setdefault("RATELIMIT_DEFAULT", _limit("EVENTS_LIMIT"))
     config.setdefault("RATELIMIT_DEFAULTS_EXEMPT_WHEN", _not_an_event_post)
     config.setdefault("RATELIMIT_ON_BREACH_CALLBACK", _breached)

@@ -5,8 +5,7 @@ key, or a shopper signed in by one worker is a stranger to the next; without the
 make up its own, so this entry point refuses to start instead. (`shopgraph serve` generates a key once and
 keeps it in .shopgraph/secret_key.)
 """
-import os
-
+from shopgraph.graph.config import current
 from shopgraph.webapp.app import create_app
 
 
@@ -14,7 +13,7 @@ class MissingSecretKey(RuntimeError):
     """SHOPGRAPH_SECRET_KEY is not set."""
 
 
-if not os.environ.get("SHOPGRAPH_SECRET_KEY"):
+if not current().secret_key:
     raise MissingSecretKey(
         "SHOPGRAPH_SECRET_KEY is not set: every gunicorn worker needs the same secret key, or sessions break "
         "between workers. Set it to a long random value (python -c 'import secrets; print(secrets.token_hex(32))'),"

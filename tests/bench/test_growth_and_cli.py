@@ -6,9 +6,9 @@ from click.testing import CliRunner
 from shopgraph import loaders
 from shopgraph.bench.growth import cloned_shoppers
 from shopgraph.bench.workloads import build
+from shopgraph.cli import main
 from shopgraph.models.serving import DEFAULT_STRATEGY
 from tests.bench.tiny_shop import write_invoices
-from shopgraph.cli import main
 
 
 def test_cloned_shoppers_repeat_every_history_under_new_ids(tmp_path):

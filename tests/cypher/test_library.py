@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from shopgraph.cli import main
 from shopgraph.graph import queries
 from tests.webapp.shop import stock
-from shopgraph.cli import main
 
 LIBRARY = Path(__file__).parent / "library.cypher"
 NAMES = queries.names()

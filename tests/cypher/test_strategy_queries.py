@@ -8,8 +8,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from tests.models.shop_fixture import build_shop
 from shopgraph.cli import main
+from tests.models.shop_fixture import build_shop
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_profile_prints_rows_and_db_hits_per_operator_for_a_sample_shopper(tiny_
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     # carol has taken the most products of the shoppers with the most orders; her seeds are her products
-    assert re.match(r'comes_back_for \(userId="carol", k=10, \d+ seeds\): \d+ rows', lines[0])
+    assert re.match(r'comes_back_for \(userId="carol", k=10, before=null, \d+ seeds\): \d+ rows', lines[0])
     assert re.match(r"operator\s+rows\s+db hits\s+details", lines[1])
     assert re.match(r"ProduceResults\s+\d+\s+0\s+productId, score, because", lines[2])
     operators = {line.split()[0] for line in lines[2:-1]}

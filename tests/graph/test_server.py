@@ -7,9 +7,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from shopgraph.cli import main
 from shopgraph.graph import server
 from shopgraph.graph.settings import CYPHER_DIR
-from shopgraph.cli import main
 
 
 def test_status_reports_the_running_server_and_its_password(neo4j_settings, test_server, monkeypatch):

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from shopgraph import loaders
+from shopgraph.cli import main
 from shopgraph.loaders import csv_folder
 from shopgraph.loaders.writer import graph_counts
-from shopgraph.cli import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "csv-example"
 

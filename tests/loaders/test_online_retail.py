@@ -99,7 +99,7 @@ def test_an_order_holds_its_invoice_lines(retail, source):
     assert {row["user"] for row in rows} == {"17850"}
     assert {row["country"] for row in rows} == {"United Kingdom"}
     assert sorted((r["product"], r["quantity"], r["price"]) for r in rows) == sorted(
-        zip(invoice["StockCode"], invoice["Quantity"].astype(float), invoice["UnitPrice"])
+        zip(invoice["StockCode"], invoice["Quantity"].astype(float), invoice["UnitPrice"], strict=True)
     )
 
 

@@ -1,14 +1,14 @@
 """Test helpers for merchandising: the merchandiser account, and waiting for online metrics to be written."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from shopgraph.webapp.security import hash_password
 
 MERCHANDISER = {"email": "mia@example.com", "password": "Mia-sells-mugs-2024", "name": "Mia Merchant"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def merchandiser_hash() -> str:
     return hash_password(MERCHANDISER["password"])
 

@@ -24,8 +24,10 @@ def test_every_strategy_is_ready_to_run_for_a_sample_shopper(client, shop, tmp_p
     for name in ("comes_back_for", "completes_the_basket"):
         runnable = re.findall(r'<pre class="runnable">(.*?)</pre>', slide(page, name), re.S)
         # Bob has the most orders of the fixture shop's shoppers; his three products are the seeds
-        user, k, seeds = runnable[0].splitlines()
+        user, k, seeds, before = runnable[0].splitlines()
         assert (user, k) == (':param userId => "u-bob";', ":param k => 10;")
+        # as when serving: training alone reads the graph as of a moment
+        assert before == ":param before => null"
         assert seeds.startswith(":param seeds => [{id: ")
         assert sorted(re.findall(r'id: "(\w+)", weight: [\d.]+', seeds)) == ["22423", "22697", "22699"]
         statement = runnable[1].strip()

@@ -10,19 +10,19 @@ import threading
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from neo4j.exceptions import ServiceUnavailable
 
+from shopgraph.cli import main
 from shopgraph.graph.db import Graph
 from shopgraph.graph.experiments import Experiments, RecommendationLists, assign_variant, wilson_interval
+from shopgraph.webapp.online_metrics import ListLog
 from tests.merch.accounts import flush
 from tests.webapp.shop import bearer
-from shopgraph.cli import main
-from shopgraph.webapp.online_metrics import ListLog
 
 REC_LINK = re.compile(r'class="card-link" href="/products/([^"?]+)\?rec=([0-9a-f]{32})"')
 
@@ -55,14 +55,14 @@ def nodes(graph) -> int:
 
 def test_two_hundred_anonymous_requests_add_a_few_tallies_and_count_every_list(app, client, shop):
     before = nodes(shop)
-    for n in range(100):
+    for _ in range(100):
         client.get("/")
         client.get(f"/products/22423?rec={uuid.uuid4().hex}")
     flush(app)
 
     added = nodes(shop) - before
     assert added <= 3, f"{added} nodes for 200 anonymous requests (one tally per day, surface and strategy)"
-    since = datetime.now(timezone.utc) - timedelta(days=1)
+    since = datetime.now(UTC) - timedelta(days=1)
     visitors = {row["surface"]: row for row in lists(app).click_through(since) if row["visitors"]}
     assert visitors["home (visitors)"]["lists"] == 100
     assert visitors["home (visitors)"]["clicks"] == 0, "a click naming no list counts nowhere"
@@ -75,7 +75,7 @@ def test_a_visitors_click_counts_on_the_tally(app, client, shop):
     flush(app)
 
     assert lists(app).tally(list_id)["clicks"] == 1
-    since = datetime.now(timezone.utc) - timedelta(days=1)
+    since = datetime.now(UTC) - timedelta(days=1)
     home = next(row for row in lists(app).click_through(since) if row["surface"] == "home (visitors)")
     assert (home["lists"], home["clicks"], home["click_through"]["successes"]) == (1, 1, 1)
 
@@ -246,7 +246,7 @@ def test_experiments_are_created_from_the_dashboard_and_bad_ones_refused(mia):
 # -- the batching writer the running shop uses ----------------------------------------------------------
 def test_the_writer_batches_lists_and_clicks_in_the_background(shop):
     log = ListLog(shop, delay=0.05)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     list_id = "a" * 32
 
     # The click arrives first (another worker served the list a moment ago); both end up on one list.
@@ -261,7 +261,7 @@ def test_the_writer_batches_lists_and_clicks_in_the_background(shop):
 
 def test_a_batch_written_again_leaves_each_list_as_it_was(shop):
     """The writer CREATEs a new list's edges; a rerun of its batch (a retried transaction) adds none."""
-    row = {"id": "c" * 32, "strategy": "hybrid", "surface": "api", "at": datetime.now(timezone.utc),
+    row = {"id": "c" * 32, "strategy": "hybrid", "surface": "api", "at": datetime.now(UTC),
            "userId": "u-bob", "experimentId": None, "variant": None, "productIds": ["22697", "22423", "22699"]}
     RecommendationLists(shop).record([row])
     RecommendationLists(shop).record([row])
@@ -275,7 +275,7 @@ def test_a_failed_write_is_logged_and_dropped_never_raised(neo4j_settings, shop,
     closed.close()
     log = ListLog(closed, delay=0.01)
 
-    log.add("list", {"id": "b" * 32, "strategy": "hybrid", "surface": "home", "at": datetime.now(timezone.utc),
+    log.add("list", {"id": "b" * 32, "strategy": "hybrid", "surface": "home", "at": datetime.now(UTC),
                      "userId": None, "experimentId": None, "variant": None, "productIds": ["22423"]})
 
     assert log.flush()
@@ -285,7 +285,7 @@ def test_a_failed_write_is_logged_and_dropped_never_raised(neo4j_settings, shop,
 
 # -- the queue: bounded, retried, written at exit, pruned -------------------------------------------------
 def list_row(list_id: str, at: datetime | None = None, user_id: str | None = "u-bob") -> dict:
-    return {"id": list_id, "strategy": "hybrid", "surface": "home", "at": at or datetime.now(timezone.utc),
+    return {"id": list_id, "strategy": "hybrid", "surface": "home", "at": at or datetime.now(UTC),
             "userId": user_id, "experimentId": None, "variant": None, "productIds": ["22697", "22423"]}
 
 
@@ -347,7 +347,7 @@ def test_a_click_before_its_list_waits_for_it(shop, monkeypatch):
     monkeypatch.setattr("shopgraph.webapp.online_metrics.CLICK_RETRY_PAUSE", 0.2)
     log = ListLog(shop, delay=0.01)
 
-    log.add("click", {"listId": "9" * 32, "productId": "22423", "at": datetime.now(timezone.utc), "userId": "u-bob"})
+    log.add("click", {"listId": "9" * 32, "productId": "22423", "at": datetime.now(UTC), "userId": "u-bob"})
     assert log.flush()
     RecommendationLists(shop).record([list_row("9" * 32)])  # another worker writes the list a moment later
     time.sleep(0.6)
@@ -383,7 +383,7 @@ def test_what_is_queued_is_written_when_the_process_exits(shop, neo4j_settings):
 
 
 def test_lists_older_than_the_retention_age_are_deleted(shop, neo4j_settings):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     repository = RecommendationLists(shop)
     repository.record([list_row("0" * 32, now - timedelta(days=100)), list_row("7" * 32, now - timedelta(days=10))])
     repository.record_tallies([{"id": "6" * 32, "day": (now - timedelta(days=100)).date(), "surface": "home",

@@ -1,7 +1,7 @@
 """Merchandiser rules through the recommendation service's hook: every strategy's list changes as the rule says."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -88,7 +88,7 @@ def test_no_rule_shows_a_shopper_what_they_just_bought(tiny_shop, tmp_path):
 
 
 def test_rules_apply_only_in_their_date_range(tiny_shop, tmp_path):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     add_rule(tiny_shop, "pin", "product", "g3", starts_at=now - timedelta(days=10), ends_at=now - timedelta(days=1))
     add_rule(tiny_shop, "pin", "product", "g4", starts_at=now + timedelta(days=1))
     add_rule(tiny_shop, "pin", "product", "c4", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=1))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from shopgraph.cli import main
 from shopgraph.loaders.writer import write_tables
 from shopgraph.models.evaluation import measure, score_lists
 from shopgraph.models.popularity import PopularityRecommender
@@ -14,10 +15,10 @@ from shopgraph.models.strategy_files import StrategyLibrary
 from shopgraph.models.strategy_parameters import strategy_parameters
 from tests.models.test_served_evaluation import tiny_retail_protocol
 from tests.webapp.shop import bearer
-from shopgraph.cli import main
 
 #: A strategy the built-in ones lack: the cheapest products of the categories the shopper's products are in.
-CHEAPEST_IN_YOUR_AISLES = """// The cheapest products of the categories the shopper's products are in, each saying which of
+CHEAPEST_IN_YOUR_AISLES = """\
+// The cheapest products of the categories the shopper's products are in, each saying which of
 // their products it shares a category with.
 // Parameters: userId (string), k (int), seeds (list of {id, weight})
 // Columns: productId, score (1 / price), because ({kind: 'same_category', product: seed id, category: id})

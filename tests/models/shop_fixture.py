@@ -18,11 +18,11 @@ Vectors: 64-d embeddings and 8-d MF factors clustered by aisle; users get the me
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-NOW = datetime(2024, 1, 31, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 1, 31, 12, 0, tzinfo=UTC)
 
 CATEGORIES = [
     {"id": "home", "name": "Home", "parentId": None},

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from shopgraph import loaders
+from shopgraph.cli import main
 from shopgraph.models.artefacts import read_metadata
 from shopgraph.models.serving import RecommendationService
 from shopgraph.models.training import MODELS
-from shopgraph.cli import main
 
 #: A products-only catalogue in the Walmart sample's format: text, categories, brands, tags and aggregate ratings
 #: (Product Rating over Product Reviews Count), no shoppers. mug-2 has reviews but no rating, as many Walmart

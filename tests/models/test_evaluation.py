@@ -1,4 +1,4 @@
-"""The evaluation run: every peer and strategy side by side in DESIGN.md's JSON, with its reports."""
+"""The evaluation run: every peer and strategy side by side in the JSON of docs/evaluation.md, with its reports."""
 from __future__ import annotations
 
 import json
@@ -8,10 +8,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from shopgraph.cli import main
 from shopgraph.models.evaluation import evaluate, markdown_table, write_report
 from shopgraph.models.served_evaluation import SERVED_STRATEGIES
 from tests.models.synthetic import synthetic_ratings
-from shopgraph.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_every_strategy_is_also_scored_as_the_shop_serves_it(result):
     default = result["summary"]["default_strategy"]
     assert set(served) == {*SERVED_STRATEGIES, f"{default} [diversity cap off]", f"{default} [diversity cap 3]"}
     memory = {row["name"]: row["metrics"]["ndcg@10"] for row in result["models"] if row["family"] == "shopgraph"}
-    for name, row in served.items():
+    for row in served.values():
         assert 0.0 <= row["metrics"]["ndcg@10"] <= 1.0 and row["serve_seconds"] > 0
         if row["strategy"] in memory:
             assert row["in_memory"]["ndcg@10"] == memory[row["strategy"]]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from shopgraph.graph.recommendations import RecommendationRepository
+from shopgraph.graph.recommendations import Candidate, RecommendationRepository
 from shopgraph.models.data import interactions_from_graph
-from shopgraph.models.features import FEATURES, ShopFacts, pair_features
+from shopgraph.models.features import FEATURES, ShopFacts, candidate_features, feature_names, pair_features
+from shopgraph.models.serving_blend import CandidatePool, add_file_rows
 from shopgraph.models.serving_features import feature_matrix
 from tests.models.shop_fixture import PRODUCTS
 
@@ -30,3 +31,29 @@ def test_training_and_serving_make_the_same_rows(tiny_shop, shopper):
     for column, name in enumerate(FEATURES):
         assert served[:, column] == pytest.approx(trained[:, column], abs=1e-4), name
     assert trained[:, FEATURES.index("popularity")].any() and trained[:, FEATURES.index("price")].any()
+
+
+def test_a_candidate_source_file_gives_the_same_columns_in_training_and_serving(tiny_shop):
+    interactions = interactions_from_graph(tiny_shop)
+    users, items = interactions.user_index, interactions.product_index
+    # a file's rows for alice, who took k1 herself: training drops it from her candidates, and both still rank by it
+    found = {"k4": 4.0, "k1": 3.0, "g1": 2.0, "t1": 1.0}
+    names = feature_names(["file_party"])
+    block = candidate_features({}, ShopFacts.from_interactions(interactions), [users["alice"]],
+                               files={"file_party": {users["alice"]: {items[p]: s for p, s in found.items()}}})
+    pool = CandidatePool()
+    add_file_rows(pool, "file_party",
+                  [Candidate("party", p, s, {"kind": "great_for_parties"}) for p, s in found.items()])
+    products = [str(interactions.product_ids[p]) for p in block.products]
+
+    graph = RecommendationRepository(tiny_shop)
+    served = feature_matrix(names, products, pool.scores, graph.candidate_facts(products), graph.history("alice"),
+                            graph.product_categories(), trending=[], popular=[], user_embedding=None, user_mf=None,
+                            vectors=None, now=graph.latest_activity())
+
+    assert block.names == names and sorted(products) == ["g1", "k4", "t1"]
+    for name in ("score_file_party", "rank_file_party"):
+        column = names.index(name)
+        assert served[:, column] == pytest.approx(block.features[:, column]), name
+    ranks = block.features[:, names.index("rank_file_party")]
+    assert dict(zip(products, ranks, strict=True)) == {"k4": 1, "g1": 3, "t1": 4}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 
-
 def reasons_for(items, product_id):
     return next((item.because for item in items if item.product_id == product_id), None)
 

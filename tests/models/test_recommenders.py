@@ -55,7 +55,7 @@ def test_recommendations_leave_out_what_the_shopper_already_took(fitted, toy_sho
     users = active_users(toy_shop)
     indices, scores = fitted.recommend(users, k=5)
     assert indices.shape == scores.shape == (len(users), 5)
-    for user, row in zip(users, indices):
+    for user, row in zip(users, indices, strict=True):
         taken = set(toy_shop.binary[user].indices)
         assert not taken & set(row[row >= 0].tolist()), f"{fitted.name} recommended a product user {user} took"
     finite = np.isfinite(scores)
@@ -88,10 +88,10 @@ def test_excluded_products_are_left_out(fitted, toy_shop):
     users = active_users(toy_shop)[:5]
     first, _ = fitted.recommend(users, k=3)
     exclude = sp.lil_matrix((toy_shop.n_users, toy_shop.n_products), dtype=np.float32)
-    for user, row in zip(users, first):
+    for user, row in zip(users, first, strict=True):
         exclude[user, row[0]] = 1.0
     again, _ = fitted.recommend(users, k=3, exclude=exclude.tocsr())
-    for row_before, row_after in zip(first, again):
+    for row_before, row_after in zip(first, again, strict=True):
         assert row_before[0] not in row_after
 
 
@@ -143,8 +143,8 @@ def test_the_embedding_repeats_in_a_fresh_process(toy_shop, tmp_path):
     script = (
         "import sys, numpy as np\n"
         "from tests.models.synthetic import synthetic_tables\n"
-        "from models.data import Interactions\n"
-        "from models.embedding import EmbeddingRecommender\n"
+        "from shopgraph.models.data import Interactions\n"
+        "from shopgraph.models.embedding import EmbeddingRecommender\n"
         "model = EmbeddingRecommender(dimensions=8, steps=10).fit(Interactions.from_tables(synthetic_tables()))\n"
         "np.save(sys.argv[1], model.item_vectors)\n"
     )

@@ -34,8 +34,8 @@ def test_the_served_shop_holds_the_training_part_only(tmp_path):
     assert len(shop.events) == len(split.train.events)
     # every order line of the training period, with its order, quantity and price
     before = tables.events[tables.events["timestamp"] < CUTOFF]
-    assert set(zip(shop.events["order_id"], shop.events["product_id"])) == set(
-        zip(before["order_id"], before["product_id"]))
+    assert set(zip(shop.events["order_id"], shop.events["product_id"], strict=True)) == set(
+        zip(before["order_id"], before["product_id"], strict=True))
     assert set(shop.products["id"]) == set(interactions.product_ids)
     assert set(shop.users["id"]) == set(shop.events["user_id"])
 

@@ -7,12 +7,14 @@ import numpy as np
 import pytest
 
 from shopgraph.models.serving import STRATEGIES, RecommendationService, UnknownStrategy
+from shopgraph.models.strategy_files import StrategyLibrary
 from tests.models.artefact_versions import publish_metadata
 from tests.models.shop_fixture import AISLE
 
 #: The `because` kinds the tiny shop's lists give (models.vocabulary) and the field each one names.
 REASON_FIELDS = {
-    "bought_with": "product", "rated_with": "product", "similar_to": "product", "same_category": "category",
+    "bought_with": "product", "rated_with": "product", "also_bought": "product", "similar_to": "product",
+    "same_category": "category",
     "same_brand": "brand", "same_tag": "tag", "liked_by_similar_shoppers": None, "matches_your_taste": None,
     "trending": None, "popular": None, "pinned": None,
 }
@@ -107,7 +109,9 @@ def test_hybrid_reads_the_trained_weights(tiny_shop, tmp_path):
 def test_a_trained_blend_keeps_the_live_walks(tiny_shop, tmp_path):
     """Even when training put all its weight on stored vectors, a purchase shows at once."""
     publish_metadata(tiny_shop, tmp_path, {"hybrid": {"weights": {"embedding": 1.0}, "cold_start_threshold": 3}})
-    service = RecommendationService(tiny_shop, artefacts_dir=tmp_path)
+    # The built-in walks alone: the shipped candidate-source files name reasons of their own (about older orders).
+    service = RecommendationService(tiny_shop, artefacts_dir=tmp_path,
+                                    strategy_library=StrategyLibrary(candidate_sources=False))
     tiny_shop.write("place_order", userId="alice", orderId="o-live", lines=[{"productId": "t2", "quantity": 1}])
 
     items = service.recommend("alice", 10)

@@ -7,10 +7,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from shopgraph.cli import main
 from shopgraph.graph import queries
 from shopgraph.graph.recommendations import SOURCES
 from tests.models.shop_fixture import USERS, build_shop
-from shopgraph.cli import main
 
 #: The named queries the recommendation service owns; each documents itself for `shopgraph cypher`.
 SERVING_QUERIES = sorted({

@@ -6,12 +6,12 @@ import json
 
 from click.testing import CliRunner
 
+from shopgraph.cli import main
 from shopgraph.graph.rules import ActiveRule
 from shopgraph.models.merch_rules import apply_rules
 from shopgraph.models.serving import STORED_SIZE, RecommendationService
 from shopgraph.models.stored_lists import store_lists
 from tests.models.shop_fixture import USERS
-from shopgraph.cli import main
 
 
 def ids(items):

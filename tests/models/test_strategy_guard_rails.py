@@ -74,7 +74,7 @@ def test_only_the_contract_parameters(tmp_path):
     statement = GOOD.replace("WHERE p.price > 0", "WHERE p.price > $minimum")
 
     assert problems_of(tmp_path, statement) == [
-        f"{where(tmp_path, 5)}$minimum is not a strategy parameter; a strategy gets $userId, $k, $seeds"]
+        f"{where(tmp_path, 5)}$minimum is not a strategy parameter; a strategy gets $userId, $k, $seeds, $before"]
 
 
 @pytest.mark.parametrize("pattern", ["(p)-[:BOUGHT_WITH*]->(q:Product)", "(p)-[:BOUGHT_WITH*2..]->(q:Product)",
@@ -144,7 +144,7 @@ def test_the_header_says_what_it_finds_and_its_parameters(tmp_path):
         f"{where(tmp_path, 1)}the header opens by saying what the strategy finds (a // comment line)"]
     assert problems_of(tmp_path, GOOD, header=HEADER.replace("// Parameters: userId (string), k (int), seeds "
                                                              "(list of {id, weight})\n", "")) == [
-        f"{where(tmp_path, 1)}no // Parameters: line; a strategy gets userId, k, seeds"]
+        f"{where(tmp_path, 1)}no // Parameters: line; a strategy gets userId, k, seeds, before"]
 
 
 def test_one_statement_per_file(tmp_path):
@@ -162,7 +162,8 @@ def test_a_strategy_name_is_new_and_plain(tmp_path, name, message):
 
 
 def test_the_candidate_source_flag_is_read(tmp_path):
-    (tmp_path / "feeds.cypher").write_text(HEADER + "// Candidate source: yes, for hybrid and multi\n" + GOOD)
+    as_of = GOOD.replace("WHERE p.price > 0", "WHERE p.price > 0 AND ($before IS NULL OR p.addedAt < $before)")
+    (tmp_path / "feeds.cypher").write_text(HEADER + "// Candidate source: yes, for hybrid and multi\n" + as_of)
     (tmp_path / "alone.cypher").write_text(HEADER + GOOD)
     (tmp_path / "unsure.cypher").write_text(HEADER + "// Candidate source: maybe\n" + GOOD)
 

@@ -55,7 +55,7 @@ def test_metadata_names_models_weights_and_features(version, toy_shop):
     assert set(metadata["hybrid"]["weights"]) == {"popular", "trending", "content", "collaborative", "mf", "embedding"}
     assert metadata["hybrid"]["cold_start_threshold"] == 3
     assert metadata["multi"]["features"] == list(FEATURES)
-    assert [l["name"] for l in metadata["multi"]["learners"]] == ["decision_tree", "random_forest",
+    assert [learner["name"] for learner in metadata["multi"]["learners"]] == ["decision_tree", "random_forest",
                                                                   "gradient_boosting", "neural_net"]
     assert metadata["multi"]["combination"] == "stacking"
     # the diversity cap serving applies, weighed on the validation period against no cap

@@ -10,8 +10,8 @@ from shopgraph.graph.recommendations import SOURCES
 from shopgraph.graph.settings import CYPHER_DIR
 from shopgraph.models.serving import STRATEGIES
 from shopgraph.models.vocabulary import EVIDENCE_KINDS, GENERATORS, GROUP_EVIDENCE, PLAIN_EVIDENCE, PRODUCT_EVIDENCE
-from tests.models.shop_fixture import USERS
 from shopgraph.webapp.recommender import describe
+from tests.models.shop_fixture import USERS
 
 KIND = re.compile(r"kind:\s*'([a-z_]+)'")
 #: Strings a query chooses in a CASE and returns as the kind through a variable named ``evidence``
@@ -20,7 +20,8 @@ CHOSEN_KIND = re.compile(r"THEN\s+'([a-z_]+)'|ELSE\s+'([a-z_]+)'")
 
 
 def evidence_queries():
-    return [CYPHER_DIR / f"{source}.cypher" for source in SOURCES] + sorted((CYPHER_DIR / "strategies").glob("*.cypher"))
+    return ([CYPHER_DIR / f"{source}.cypher" for source in SOURCES]
+            + sorted((CYPHER_DIR / "strategies").glob("*.cypher")))
 
 
 @pytest.mark.parametrize("path", evidence_queries(), ids=lambda path: path.stem)

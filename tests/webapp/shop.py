@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from shopgraph.graph.db import Graph
@@ -16,7 +16,7 @@ PRODUCT_COUNT = 12
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hashes() -> dict[str, str]:
     # argon2 is slow on purpose; hash the fixture passwords once per test session.
     return {"adaHash": hash_password(ADA["password"]), "bobHash": hash_password(BOB["password"])}

@@ -135,9 +135,9 @@ def test_an_integration_token_cannot_read_a_users_recommendations(client, integr
 
 
 def test_a_merchandiser_account_reads_anyones_recommendations_with_its_session(app, shop):
+    from shopgraph.graph.users import Users
     from shopgraph.webapp.security import hash_password
     from tests.webapp.shop import sign_in
-    from shopgraph.graph.users import Users
 
     Users(shop).create("merch@example.com", "Mia", hash_password("Merchandise-9!"), "merchandiser")
     client = app.test_client()
@@ -154,7 +154,8 @@ def test_bad_recommendation_parameters_are_a_400_naming_the_field(client, mercha
     assert response.status_code == 400 and _error(response)["field"] == field
 
 
-@pytest.mark.parametrize("header", ["Bearer sg_nope_nope", "Bearer ", "Basic dXNlcjpwYXNz", "sg_x_y", "Bearer " + "a" * 500])
+@pytest.mark.parametrize("header", ["Bearer sg_nope_nope", "Bearer ", "Basic dXNlcjpwYXNz", "sg_x_y",
+                                    "Bearer " + "a" * 500])
 def test_a_bad_token_is_a_401(client, shop, header):
     response = client.get("/api/v1/recommendations", headers={"Authorization": header})
     assert response.status_code == 401 and _error(response)["code"] == "invalid_token"
@@ -279,7 +280,8 @@ def test_a_token_sends_events_for_the_user_each_names_without_csrf(client, integ
                            json={"user_id": "u-bob", "product_id": "22086", "type": "like"})
     assert response.status_code == 200
     assert shop.read_value("MATCH (:User {id: 'u-bob'})-[r:LIKED]->(:Product {id: '22086'}) RETURN count(r)") == 1
-    missing = client.post("/api/v1/events", headers=bearer(integration_token), json={"product_id": "22086", "type": "like"})
+    missing = client.post("/api/v1/events", headers=bearer(integration_token),
+                          json={"product_id": "22086", "type": "like"})
     # A token acts for no shopper: an event that names none is refused (403, as the document says).
     assert missing.status_code == 403 and _error(missing)["field"] == "user_id"
     unknown = client.post("/api/v1/events", headers=bearer(integration_token),

@@ -172,7 +172,8 @@ def test_similar_and_bought_together_rows_are_never_empty(client, shop):
 def test_opening_a_product_records_a_view(ada, shop):
     for _ in range(3):
         assert ada.client.get("/products/22720").status_code == 200
-    views = shop.read_one("MATCH (:User {id: 'u-ada'})-[v:VIEWED]->(:Product {id: '22720'}) RETURN v.count AS n, v.at AS at")
+    views = shop.read_one("MATCH (:User {id: 'u-ada'})-[v:VIEWED]->(:Product {id: '22720'}) "
+                          "RETURN v.count AS n, v.at AS at")
     assert views["n"] == 3 and views["at"] is not None
 
 

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from shopgraph import loaders
-from tests.conftest import data_dir
 from shopgraph.webapp import display
+from tests.conftest import data_dir
 
 NAIL_POLISH = "2e17bf4acecdece67fc00f07ad62c910"  # the sample's first row: OPI nail polish at 8.95 USD
 

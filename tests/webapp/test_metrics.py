@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from shopgraph.graph import queries
-from tests.webapp.operations import app_on, parse, scrape, trained_version, value
-from tests.webapp.shop import bearer
 from shopgraph.webapp import ops_metrics
 from shopgraph.webapp.timed_graph import query_label
+from tests.webapp.operations import app_on, parse, scrape, trained_version, value
+from tests.webapp.shop import bearer
 
 REQUESTS = "shopgraph_http_request_duration_seconds_count"
 QUERIES = "shopgraph_graph_query_duration_seconds_count"

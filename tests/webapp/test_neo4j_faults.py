@@ -1,5 +1,6 @@
 """Faults of the database itself, on a Neo4j server of this module's own (ports one above the test server's), so the
-session's server is never killed: the server's own transaction timeout, and the server killed under write load."""
+session's server is never killed: the server's own transaction timeout, the server killed under write load, and the
+server frozen (SIGSTOP: alive, connected, silent) under shoppers' requests."""
 from __future__ import annotations
 
 import os
@@ -16,9 +17,9 @@ from shopgraph.graph.db import Graph
 from shopgraph.graph.settings import LocalServer, Neo4jSettings
 from shopgraph.graph.timeouts import TIMED_OUT
 from shopgraph.graph.tokens import Tokens
+from shopgraph.webapp.app import create_app
 from tests.webapp.shop import bearer, stock
 from tests.webapp.stall import PATIENCE, in_background, lock_held_on, wait_until_blocked
-from shopgraph.webapp.app import create_app
 
 CLIENTS = 4
 #: Shoppers each client rates a product for, one event each: every acknowledged rating is a distinct edge.
@@ -94,7 +95,7 @@ class RatingClients:
         self._lock = threading.Lock()
         self._threads = [threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(CLIENTS)]
 
-    def __enter__(self) -> "RatingClients":
+    def __enter__(self) -> RatingClients:
         for thread in self._threads:
             thread.start()
         return self
@@ -163,3 +164,51 @@ def test_neo4j_killed_under_write_load_loses_nothing_acknowledged_and_the_shop_r
             "MATCH (u:User)-[:RATED]->(:Product {id: '22423'}) WHERE u.id STARTS WITH 'load-' RETURN u.id AS id")}
     lost = [a.shopper for a in acknowledged(answers) if a.shopper not in rated]
     assert not lost, f"{len(lost)} acknowledged ratings lost, e.g. {lost[:5]}"
+
+
+#: Pages and API calls that each need the graph (no worker cache answers them): a shopper browsing the catalogue.
+FROZEN_REQUESTS = ("/api/v1/products/22423", "/api/v1/search?q=mug", "/products/22423", "/search?q=lantern")
+
+
+def _answer(app, path: str) -> tuple[str, object]:
+    response = app.test_client().get(path)
+    return path, response
+
+
+def test_a_frozen_neo4j_is_a_503_with_retry_after_and_the_shop_answers_again_once_it_thaws(fault_server, fault_graph):
+    """A stopped process keeps its sockets open and answers nothing: no error ever arrives by itself. The request
+    timeout cannot help (the server would have to enforce it); what bounds each request is the driver giving up on
+    a silent connection (the server's keep-alive hint), on opening one, and on waiting for one from the pool."""
+    app = create_app({"TESTING": True, "NEO4J_SETTINGS": fault_graph.settings, "SECRET_KEY": "test",
+                      "NEO4J_RETRY_SECONDS": 1.0})
+    pid = server.status(fault_server).pid
+    try:
+        # Pooled connections first, so the freeze finds connections the driver believes are healthy.
+        assert all(app.test_client().get(path).status_code == 200 for path in FROZEN_REQUESTS)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            requests = [in_background(lambda path=path: _answer(app, path)) for path in FROZEN_REQUESTS]
+            for thread, _ in requests:
+                thread.join(3 * PATIENCE)
+            answered = dict(outcome[0] for thread, outcome in requests if not thread.is_alive() and outcome)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        assert set(answered) == set(FROZEN_REQUESTS), "a request to the frozen database never came back"
+        for path, response in answered.items():
+            assert response.status_code == 503, (path, response.status_code)
+            assert int(response.headers["Retry-After"]) > 0, path
+            if path.startswith("/api/"):
+                assert response.get_json()["error"]["code"] == "graph_unavailable", path
+            else:
+                assert "try again" in response.get_data(as_text=True), path
+
+        deadline = time.monotonic() + 3 * PATIENCE
+        statuses: dict[str, int] = {}
+        while time.monotonic() < deadline:
+            statuses = {path: app.test_client().get(path).status_code for path in FROZEN_REQUESTS}
+            if set(statuses.values()) == {200}:
+                break
+            time.sleep(0.5)
+        assert set(statuses.values()) == {200}, f"the shop did not recover once Neo4j thawed: {statuses}"
+    finally:
+        app.extensions["neo4j"].close()

@@ -7,9 +7,9 @@ import pytest
 
 from shopgraph import loaders
 from shopgraph.graph.tokens import Tokens
+from shopgraph.models.artefacts import VersionWriter
 from shopgraph.models.collaborative import ItemItemRecommender
 from shopgraph.models.data import interactions_from_graph
-from shopgraph.models.artefacts import VersionWriter
 from shopgraph.models.publish import publish
 from tests.webapp.shop import bearer
 

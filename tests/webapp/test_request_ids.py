@@ -47,18 +47,18 @@ def test_the_error_of_an_unreachable_graph_carries_it_too(client_without_neo4j):
 
 def test_log_lines_written_for_a_request_carry_its_id(client_without_neo4j, caplog):
     caplog.handler.setFormatter(logs.RequestIdFormatter(logs.FORMAT))
-    with caplog.at_level(logging.WARNING, logger="webapp"):
+    with caplog.at_level(logging.WARNING, logger="shopgraph.webapp"):
         response = client_without_neo4j.get("/api/v1/health", headers={"X-Request-ID": "trace-me-2"})
     assert response.status_code == 503
     lines = [line for line in caplog.text.splitlines() if "Neo4j unavailable" in line]
-    assert lines and all("request_id=trace-me-2 webapp.errors:" in line for line in lines)
+    assert lines and all("request_id=trace-me-2 shopgraph.webapp.errors:" in line for line in lines)
 
 
 def test_the_app_logs_with_request_ids_where_nothing_else_set_logging_up():
     """As in a gunicorn worker or under the dev server: a fresh process, the app factory, nothing else."""
     script = "\n".join([
         "import logging",
-        "from webapp.app import create_app",
+        "from shopgraph.webapp.app import create_app",
         "app = create_app({'SECRET_KEY': 'x'})",
         "with app.test_request_context(headers={'X-Request-ID': 'fresh-process-3'}):",
         "    logging.getLogger('shopgraph.webapp.example').warning('written while handling a request')",
@@ -66,5 +66,5 @@ def test_the_app_logs_with_request_ids_where_nothing_else_set_logging_up():
     ])
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "request_id=fresh-process-3 webapp.example: written while handling a request" in result.stderr
-    assert "request_id=- webapp.example: written outside any request" in result.stderr
+    assert "request_id=fresh-process-3 shopgraph.webapp.example: written while handling a request" in result.stderr
+    assert "request_id=- shopgraph.webapp.example: written outside any request" in result.stderr

@@ -46,8 +46,8 @@ def test_compose_stops_and_names_the_missing_secret(tmp_path):
 
 def test_gunicorn_with_several_workers_and_no_key_refuses_to_start():
     result = subprocess.run([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0",
-                             "shopgraph.webapp.wsgi:app"], cwd=ROOT, env=without_secrets(), capture_output=True, text=True,
-                            timeout=120)
+                             "shopgraph.webapp.wsgi:app"], cwd=ROOT, env=without_secrets(), capture_output=True,
+                            text=True, timeout=120)
 
     assert result.returncode != 0
     assert "SHOPGRAPH_SECRET_KEY is not set" in result.stderr

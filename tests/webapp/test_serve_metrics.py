@@ -2,16 +2,18 @@
 
 /metrics sums what every worker counted, whichever worker answers the scrape, and keeps the counts of workers
 gunicorn has since replaced; a previous run's counts are cleared at start; gunicorn's access log names each
-request by its id.
+request by its id; an overlong API URL gets the app's JSON 414, not gunicorn's page.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,3 +119,31 @@ def test_the_access_log_names_each_request_by_its_id(served):
     served.wait_until(lambda: "request_id=access-log-4" in served.log.read_text(), "writing the access log")
     line = next(line for line in served.log.read_text().splitlines() if "request_id=access-log-4" in line)
     assert '"GET /api/v1/openapi.json HTTP/1.1" 200' in line
+
+
+def _refused(served: Served, path: str) -> tuple[int, str, dict]:
+    """The status, content type and body (as JSON when it is) of a request the server refuses."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        served.get(path)
+    with refused.value as error:
+        body = error.read()
+        kind = error.headers.get_content_type()
+        return error.code, kind, json.loads(body) if kind == "application/json" else {"text": body.decode()}
+
+
+def test_an_api_url_over_the_apps_limit_gets_its_json_414_not_gunicorns_page(served):
+    prefix = "/api/v1/search?q="
+    path = prefix + "a" * (5000 - len(prefix))  # over the app's 4,000 bytes, over gunicorn's default 4,094 too
+
+    status, kind, body = _refused(served, path)
+
+    assert (status, kind) == (414, "application/json")
+    assert body["error"]["code"] == "request_uri_too_long"
+    assert "4000 bytes" in body["error"]["message"]
+    assert body["error"]["request_id"]
+
+
+def test_a_request_line_over_gunicorns_most_gets_gunicorns_own_414(served):
+    status, kind, _ = _refused(served, "/api/v1/search?q=" + "a" * 9000)
+
+    assert (status, kind) == (414, "text/html"), "gunicorn answers before the app (README: Long URLs)"

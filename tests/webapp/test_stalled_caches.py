@@ -12,9 +12,9 @@ from shopgraph.graph.experiments import Experiments
 from shopgraph.graph.rules import ActiveRule, Rules
 from shopgraph.models.merch_rules import GraphMerchandiserRules
 from shopgraph.models.serving_artefacts import ArtefactWatch
-from tests.webapp.stall import PATIENCE, in_background
 from shopgraph.webapp.blueprints.shop import _MenuCache
 from shopgraph.webapp.online_metrics import OnlineMetrics
+from tests.webapp.stall import PATIENCE, in_background
 
 
 class StalledRead:

@@ -6,9 +6,9 @@ import pytest
 
 from shopgraph.graph.db import Graph
 from shopgraph.graph.tokens import Tokens
+from shopgraph.webapp.app import create_app
 from tests.webapp.shop import bearer
 from tests.webapp.stall import in_background, lock_held_on, wait_until_blocked
-from shopgraph.webapp.app import create_app
 
 RATING = {"user_id": "u-ada", "product_id": "22423", "type": "rate", "value": 4}
 

@@ -1,7 +1,8 @@
 """The JSON API under /api/v1: the catalogue, search, recommendations and feedback events.
 
 Reads of the catalogue are open. Recommendations need a caller: a signed-in shopper gets their own;
-a merchandiser (session or token) may ask for any ``user_id``. Events are written for the signed-in
+a merchandiser (session or token) may ask for any ``user_id``; any caller may ask for a visitor's list from the
+products they ``viewed``. Writes of products and shoppers are in ``catalog_api``. Events are written for the signed-in
 shopper (session + ``X-CSRFToken``) or, with a token, for the ``user_id`` each event names; only
 tokens send batches. Errors are ``{"error": {"code", "message", "field"?}}`` with the right status.
 The OpenAPI document (``webapp.openapi``) describes every route here, and a test keeps it true.
@@ -16,25 +17,35 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from shopgraph.graph.catalog import DEFAULT_SORT, SORTS, Catalog
 from shopgraph.graph.events import Event, Feedback, InvalidEvent, parse_event, record_many_tx, record_tx
-from shopgraph.models.serving import DEFAULT_STRATEGY, UnknownShopper, UnknownStrategy
+from shopgraph.models.serving import (
+    DEFAULT_STRATEGY,
+    MAX_OFFSET,
+    MAX_VIEWED,
+    ListFilter,
+    UnknownShopper,
+    UnknownStrategy,
+)
 from shopgraph.webapp import idempotency, online_metrics, openapi, readiness, recommender
+
 # Arguments are read strictly, as the OpenAPI document states them.
-from shopgraph.webapp.api_args import bad, check_id_value, choice_arg, id_arg, int_arg, text_arg
+from shopgraph.webapp.api_args import bad, check_id_value, choice_arg, id_arg, id_list_arg, int_arg, text_arg
+from shopgraph.webapp.blueprints import flask_app
 from shopgraph.webapp.display import display_name
 from shopgraph.webapp.errors import RETRY_AFTER_SECONDS, ApiError
 from shopgraph.webapp.neo4j_ext import graph
 from shopgraph.webapp.security import Caller, require_api_caller
 
 blueprint = Blueprint("api", __name__)
-blueprint.record_once(lambda state: recommender.init_app(state.app))
-blueprint.record_once(lambda state: online_metrics.init_app(state.app))
-blueprint.record_once(lambda state: openapi.contribute(state.app, CLICK_PATHS))
+blueprint.record_once(lambda state: recommender.init_app(flask_app(state)))
+blueprint.record_once(lambda state: online_metrics.init_app(flask_app(state)))
+blueprint.record_once(lambda state: openapi.contribute(flask_app(state), CLICK_PATHS))
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_K = 100
 MAX_QUERY_LENGTH = 200
 MAX_BATCH = 1000
+MAX_EXCLUDE = 100
 
 
 @blueprint.get("/health")
@@ -182,25 +193,40 @@ def recommendations():
     k = int_arg("k", 10, 1, MAX_K)
     # The built-in strategies and the shop's strategy files (cypher/strategies/), which may change while it runs.
     strategy = choice_arg("strategy", DEFAULT_STRATEGY, recommender.service().strategy_names())
-    user_id = _subject(caller, id_arg("user_id"))
+    offset = int_arg("offset", 0, 0, MAX_OFFSET)
+    category = id_arg("category")
+    exclude = id_list_arg("exclude", MAX_EXCLUDE)
+    viewed = id_list_arg("viewed", MAX_VIEWED)
+    if viewed:
+        # A visitor's list: nobody's history is read, so any caller may ask, and it names no user.
+        if id_arg("user_id") is not None:
+            raise bad("viewed", "viewed asks for a visitor's list: give user_id or viewed, not both.")
+        user_id = None
+    else:
+        user_id = _subject(caller, id_arg("user_id"))
+    if category is not None and not Catalog(graph()).category_names([category]):
+        raise ApiError(404, "not_found", f"There is no category {category!r}.", "category")
+    wanted = ListFilter(category, frozenset(exclude), offset)
     metrics = online_metrics.metrics()
     # A caller who names no strategy gets the shopper's variant while an A/B test runs.
-    assignment = None if "strategy" in request.args else metrics.assignment(user_id)
+    assignment = None if "strategy" in request.args or viewed else metrics.assignment(user_id)
     if assignment is not None:
         strategy = assignment.strategy
     service = recommender.service()
     try:
         # The service's first read tells an unknown shopper, so asking costs no extra round trip.
-        if user_id is None:
-            items = service.recommend(None, k, strategy)
+        if viewed:
+            items = service.recommend_viewed(viewed, k, strategy, wanted)
+        elif user_id is None:
+            items = service.recommend(None, k, strategy, wanted)
         else:
-            items = service.recommend_for(user_id, k, strategy)
+            items = service.recommend_for(user_id, k, strategy, wanted)
     except UnknownShopper:
         raise ApiError(404, "not_found", f"There is no user {user_id!r}.", "user_id") from None
     except UnknownStrategy:
         raise bad("strategy", f"strategy must be one of {', '.join(service.strategy_names())}") from None
     list_id = metrics.served([item.product_id for item in items], strategy, user_id, "api", assignment)
-    return jsonify({"user_id": user_id, "strategy": strategy, "k": k, "list_id": list_id,
+    return jsonify({"user_id": user_id, "strategy": strategy, "k": k, "offset": offset, "list_id": list_id,
                     "variant": assignment.variant if assignment else None,
                     "items": _recommendations_json(items, list_id)})
 
@@ -307,6 +333,8 @@ def _checked_event(caller: Caller, item: Any, prefix: str) -> tuple[str, Event]:
             raise ApiError(403, "forbidden", "With an API token each event names its user_id.",
                            f"{prefix}user_id")
         return check_id_value(user_id, f"{prefix}user_id"), event
+    if caller.user_id is None:  # api_caller names the signed-in user of every caller without a token
+        raise RuntimeError("an API caller is either a token or a signed-in user")
     if user_id is not None:
         check_id_value(user_id, f"{prefix}user_id")
     if user_id not in (None, caller.user_id):
@@ -351,7 +379,7 @@ def _batch_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work,
         results = record_many_tx(tx, checked)
         return 200, {"recorded": len(checked),
                      "results": [{"user_id": u, "type": e.type, "product_id": e.product_id, "result": _iso(r)}
-                                 for (u, e), r in zip(checked, results)]}
+                                 for (u, e), r in zip(checked, results, strict=True)]}
 
     return work, list(dict.fromkeys(user_id for user_id, _ in checked))
 
@@ -365,7 +393,7 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (datetime, date)) else value
 
 
-CLICK_PATHS = {
+CLICK_PATHS: dict[str, dict[str, Any]] = {
     "/recommendations/{list_id}/clicks": {
         "post": {
             "operationId": "recordRecommendationClick",

@@ -11,11 +11,23 @@ The guide is public: the Neo4j Browser fetches it from another origin, without t
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -24,7 +36,15 @@ from wtforms.validators import Length
 from shopgraph.graph.events import MAX_ID_LENGTH
 from shopgraph.graph.experiments import CONVERSION_WINDOW_HOURS, Experiments, InvalidExperiment, RecommendationLists
 from shopgraph.graph.merch_stats import MerchStats
-from shopgraph.graph.rules import KINDS, MAX_NOTE_LENGTH, MAX_TARGET_LENGTH, TARGET_TYPES, InvalidRule, Rules, check_rule
+from shopgraph.graph.rules import (
+    KINDS,
+    MAX_NOTE_LENGTH,
+    MAX_TARGET_LENGTH,
+    TARGET_TYPES,
+    InvalidRule,
+    Rules,
+    check_rule,
+)
 from shopgraph.graph.users import Users
 from shopgraph.models.serving import DEFAULT_STRATEGY
 from shopgraph.webapp import guide, merchandising, online_metrics, recommender
@@ -34,8 +54,8 @@ from shopgraph.webapp.neo4j_ext import graph
 from shopgraph.webapp.security import merchandiser_required
 
 blueprint = Blueprint("merch", __name__)
-blueprint.record_once(lambda state: merchandising.init_app(state.app))
-blueprint.record_once(lambda state: online_metrics.init_app(state.app))
+blueprint.record_once(lambda state: merchandising.init_app(_flask_app(state)))
+blueprint.record_once(lambda state: online_metrics.init_app(_flask_app(state)))
 
 ACTIVITY_DAYS = 30
 CLICK_THROUGH_DAYS = 30
@@ -102,7 +122,7 @@ def overview():
                            "svg": bar_chart(bars, f"{ACTIVITY_NAMES[kind]} per day", ACTIVITY_COLOURS[kind])})
         top_products = stats.top_products(window.since)
         top_categories = stats.top_categories(window.since)
-    since = datetime.now(timezone.utc) - timedelta(days=CLICK_THROUGH_DAYS)
+    since = datetime.now(UTC) - timedelta(days=CLICK_THROUGH_DAYS)
     click_through = RecommendationLists(graph()).click_through(since)
     experiment = online_metrics.metrics().experiments.active()
     return render_template("merch/overview.html", window=window, activity=activity, charts=charts,
@@ -297,3 +317,10 @@ def browser_guide():
     response.headers["Access-Control-Max-Age"] = "600"
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def _flask_app(state: BlueprintSetupState) -> Flask:
+    """The app this blueprint is registered on (typed as Flask's app base class in ``BlueprintSetupState``)."""
+    if not isinstance(state.app, Flask):
+        raise TypeError(f"the {state.blueprint.name} blueprint needs a Flask app, not a {type(state.app).__name__}")
+    return state.app

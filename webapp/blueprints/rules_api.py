@@ -12,19 +12,30 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Flask, jsonify, request
+from flask.blueprints import BlueprintSetupState
 
 from shopgraph.graph.events import NOT_BLANK
-from shopgraph.graph.rules import DEFAULT_WEIGHTS, KINDS, MAX_NOTE_LENGTH, MAX_TARGET_LENGTH, MAX_WEIGHT, TARGET_TYPES, \
-    InvalidRule, Rules, UnknownTarget, check_rule
+from shopgraph.graph.rules import (
+    DEFAULT_WEIGHTS,
+    KINDS,
+    MAX_NOTE_LENGTH,
+    MAX_TARGET_LENGTH,
+    MAX_WEIGHT,
+    TARGET_TYPES,
+    InvalidRule,
+    Rules,
+    UnknownTarget,
+    check_rule,
+)
 from shopgraph.webapp import merchandising, openapi
 from shopgraph.webapp.errors import ApiError
 from shopgraph.webapp.neo4j_ext import graph
 from shopgraph.webapp.security import require_api_caller
 
 blueprint = Blueprint("rules_api", __name__)
-blueprint.record_once(lambda state: merchandising.init_app(state.app))
-blueprint.record_once(lambda state: openapi.contribute(state.app, OPENAPI_PATHS))
+blueprint.record_once(lambda state: merchandising.init_app(_flask_app(state)))
+blueprint.record_once(lambda state: openapi.contribute(_flask_app(state), OPENAPI_PATHS))
 
 #: The shape of starts_at and ends_at: a date, optionally with a time and a zone (check_rule reads the calendar).
 MOMENT_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -162,7 +173,7 @@ _NEW_RULE = {"type": "object", "required": ["kind", "target_type", "target_id"],
     "example": {"kind": "boost", "target_type": "category", "target_id": "kitchen", "weight": 0.5}}
 _RULE_ID = {"name": "rule_id", "in": "path", "required": True, "description": "The rule's id.",
             "schema": {"type": "string", "maxLength": 100}}
-_MERCHANDISER = [{"bearerToken": []}, {"sessionCookie": []}]
+_MERCHANDISER: list[dict[str, list[str]]] = [{"bearerToken": []}, {"sessionCookie": []}]
 _ERRORS = {"401": _error("Unauthorized"), "403": _error("Forbidden"), "503": _error("Unavailable")}
 
 
@@ -200,3 +211,10 @@ OPENAPI_PATHS: dict[str, dict[str, Any]] = {
                        "deleted": {"type": "string"}}}), "404": _error("NotFound"), **_ERRORS}},
     },
 }
+
+
+def _flask_app(state: BlueprintSetupState) -> Flask:
+    """The app this blueprint is registered on (typed as Flask's app base class in ``BlueprintSetupState``)."""
+    if not isinstance(state.app, Flask):
+        raise TypeError(f"the {state.blueprint.name} blueprint needs a Flask app, not a {type(state.app).__name__}")
+    return state.app

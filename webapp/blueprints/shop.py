@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
 
 from shopgraph.graph.cart import Cart, checkout_tx
@@ -24,9 +25,9 @@ from shopgraph.webapp.neo4j_ext import graph
 from shopgraph.webapp.security import safe_next
 
 blueprint = Blueprint("shop", __name__)
-blueprint.record_once(lambda state: recommender.init_app(state.app))
-blueprint.record_once(lambda state: display.register(state.app))
-blueprint.record_once(lambda state: online_metrics.init_app(state.app))
+blueprint.record_once(lambda state: recommender.init_app(_flask_app(state)))
+blueprint.record_once(lambda state: display.register(_flask_app(state)))
+blueprint.record_once(lambda state: online_metrics.init_app(_flask_app(state)))
 
 PER_PAGE = 24
 MAX_PAGE = 10_000
@@ -311,3 +312,10 @@ def history():
     return render_template("shop/history.html", orders=Cart(graph()).orders(current_user.id),
                            opinions=feedback.opinions(current_user.id),
                            recent=feedback.recently_viewed(current_user.id, 12), feedback_form=FeedbackForm())
+
+
+def _flask_app(state: BlueprintSetupState) -> Flask:
+    """The app this blueprint is registered on (typed as Flask's app base class in ``BlueprintSetupState``)."""
+    if not isinstance(state.app, Flask):
+        raise TypeError(f"the {state.blueprint.name} blueprint needs a Flask app, not a {type(state.app).__name__}")
+    return state.app
