@@ -19,8 +19,8 @@ from pathlib import Path
 #: ``shopgraph bench`` drives the shop with Locust's greenlets (bench/loadgen.py); ``shopgraph evaluate`` scores
 #: implicit's ALS beside the shop's strategies, with BLAS held to one thread (models/als.py).
 KEPT_FROM_DEV = frozenset({"locust", "gevent", "implicit", "threadpoolctl"})
-#: The tests (pytest, browsers, API fuzzing), the checks (lint, types) and the lock's resolver.
-LEFT_OUT = frozenset({"pytest", "playwright", "schemathesis", "uv", "ruff", "mypy"})
+#: The tests (pytest, browsers, API fuzzing, reading the image's files), the checks (lint, types), the resolver.
+LEFT_OUT = frozenset({"pytest", "playwright", "schemathesis", "uv", "ruff", "mypy", "pyyaml", "packaging"})
 #: How the lock names the project itself in "# via" lines.
 PROJECT = "shopgraph (pyproject.toml)"
 

@@ -317,6 +317,13 @@ def markdown_table(result: dict[str, Any]) -> str:
             lines += ["", "Where the strategies asked for with `--strategy` rank:", ""]
             lines += [f"- {rank_line(rank)}" for rank in result["strategy_ranks"]]
         facts = result.get("served") or {}
+        if facts.get("acted"):
+            lines += ["", "Shoppers who just acted: each test shopper with two test products or more has the first "
+                          "written as an event in the scratch shop, and their list is scored on the rest:", "",
+                      "| list | shoppers | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+            for row in facts["acted"]:
+                values = " | ".join(f"{row['metrics'][n]:.4f}" for n in names)
+                lines.append(f"| {row['name']} | {row['shoppers']} | {values} |")
         if facts.get("diversity"):
             lines += ["", f"Diversity chosen by training: {json.dumps(facts['diversity'], default=json_default)}."]
     return "\n".join(lines) + "\n"

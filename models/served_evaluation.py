@@ -93,19 +93,21 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
                 k: int, strategies: Iterable[str] = SERVED_STRATEGIES, cap_variants: Iterable[str] = CAP_VARIANTS,
                 logs: Path | None = None,
                 say: Callable[[str], None] = lambda message: None,
-                neo4j: Neo4jSettings | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                neo4j: Neo4jSettings | None = None, acted: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """One row per strategy as served (family "served"), in the shape of the in-memory rows; and facts of the
     served shop (the diversity cap training chose, seconds per step).
 
     Starts and stops a scratch Neo4j instance of its own (the local jars: ``shopgraph neo4j fetch``), unless
     ``neo4j`` names a scratch server to use instead, whose graph it empties. ``cap_variants`` are the diversity
-    settings the default strategy is also served under. What each command printed goes to ``logs`` (default
-    ``.shopgraph/evaluate-<dataset>/commands/``).
+    settings the default strategy is also served under. With ``acted``, the facts also hold the default strategy's
+    rows for shoppers who just acted (``models.acted_evaluation``). What each command printed goes to ``logs``
+    (default ``.shopgraph/evaluate-<dataset>/commands/``).
     """
     from shopgraph.bench.scratch import bench_neo4j, child_environment
     from shopgraph.bench.shop import run_shopgraph
     from shopgraph.graph.db import Graph
     from shopgraph.loaders.writer import write_tables
+    from shopgraph.models.acted_evaluation import acted_rows
     from shopgraph.models.evaluation import score_lists
     from shopgraph.models.serving import DEFAULT_STRATEGY
 
@@ -149,6 +151,12 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
                 rows.append({"name": name, "strategy": strategy, "family": "served",
                              "metrics": score_lists(lists, split, protocol_metrics, k),
                              "serve_seconds": round(seconds, 1), "training_products_left_out": dropped})
+            if acted and DEFAULT_STRATEGY in strategies:
+                # Last: it writes each acting shopper's event into the scratch shop.
+                started = time.perf_counter()
+                facts["acted"] = acted_rows(settings, env, interactions, split, protocol_metrics, k, DEFAULT_STRATEGY,
+                                            scratch_dir, logs, say)
+                facts["seconds"]["acted"] = round(time.perf_counter() - started, 1)
     return rows, facts
 
 

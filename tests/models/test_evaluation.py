@@ -53,6 +53,16 @@ def test_every_strategy_is_also_scored_as_the_shop_serves_it(result):
     assert result["served"]["diversity"]["validation_ndcg"]["none"] >= 0.0
 
 
+def test_the_default_strategy_is_scored_for_shoppers_who_just_acted(result):
+    acted = {row["name"]: row for row in result["served"]["acted"]}
+    default = result["summary"]["default_strategy"]
+    assert set(acted) == {f"{default}, shopper who just acted: {name}"
+                          for name in ("before the act", "folded", "rebuilt live")}
+    # the same shoppers for the three lists, scored like every served row
+    assert len({row["shoppers"] for row in acted.values()}) == 1 and next(iter(acted.values()))["shoppers"] > 0
+    assert all(0.0 <= row["metrics"]["ndcg@10"] <= 1.0 for row in acted.values())
+
+
 def test_reports_are_json_markdown_and_a_plot(result, tmp_path):
     paths = write_report(result, tmp_path / "reports", json_path=tmp_path / "out.json")
     assert json.loads(paths["json"].read_text())["dataset"] == "movielens-100k"
@@ -62,6 +72,7 @@ def test_reports_are_json_markdown_and_a_plot(result, tmp_path):
     assert table == markdown_table(result)
     assert "| model | family | ndcg@10 |" in table and "| ease | peer |" in table and "Best ShopGraph" in table
     assert "As served" in table and "x best peer" in table and "The shop's default strategy" in table
+    assert "Shoppers who just acted" in table and "shopper who just acted: folded" in table
 
 
 def test_the_command_refuses_an_unknown_dataset():
