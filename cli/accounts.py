@@ -29,7 +29,7 @@ def token_group() -> None:
 @token_group.command("create")
 @click.option("--role", required=True, type=click.Choice(api_tokens.ROLES),
               help="merchandiser: everything, including any shopper's recommendations; "
-                   "integration: catalogue reads and events.")
+                   "integration: catalogue reads, events, and writing and deleting products and shoppers.")
 @click.option("--name", default=None, help="What the token is for (shown by `token list`).")
 def token_create(role: str, name: str | None) -> None:
     """Create a token; it is printed once, as the last word."""

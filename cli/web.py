@@ -20,13 +20,13 @@ MIN_KEY_LENGTH = 16
 
 def _secret_key() -> str:
     """One key shared by every worker and kept across restarts, so sessions survive both: SHOPGRAPH_SECRET_KEY,
-    or one generated at the first start and kept in .shopgraph/secret_key (like the Neo4j password)."""
+    or one generated at the first start and kept in $SHOPGRAPH_HOME/secret_key (like the Neo4j password)."""
     key = current().secret_key
     if key:
         if key in PUBLIC_KEYS or len(key) < MIN_KEY_LENGTH:
             raise click.ClickException(
                 f"SHOPGRAPH_SECRET_KEY is a public or short value: anyone could sign a session cookie with it. Use "
-                f"at least {MIN_KEY_LENGTH} random characters, or unset it and a key is generated in .shopgraph/.")
+                f"at least {MIN_KEY_LENGTH} random characters, or unset it and a key is generated in {home()}.")
         return key
     path = home() / "secret_key"
     if not path.exists():
@@ -92,7 +92,7 @@ def demo(host: str, port: int, dataset: str) -> None:
     if train is not None:
         ctx.invoke(train)
     click.echo(f"The shop: http://{host}:{port}/")
-    run_gunicorn(host, port, workers=2, threads=8)
+    run_gunicorn(host, port, workers=current().workers, threads=current().threads)
 
 
 def register(main: click.Group) -> None:

@@ -163,7 +163,7 @@ def share(value: str) -> float:
     except ValueError:
         number = -1.0
     if not 0.0 <= number < 1.0:
-        raise _Invalid("a share from 0 to 1")
+        raise _Invalid("a share from 0 up to, not including, 1")
     return number
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from shopgraph.graph.db import Graph
 from shopgraph.graph.records import plain
 
-#: merchandiser: everything, including any shopper's recommendations; integration: catalogue reads and events.
+#: merchandiser: everything, including any shopper's recommendations; integration: catalogue reads, events, and
+#: writing and deleting products and shoppers.
 ROLES = ("merchandiser", "integration")
 PREFIX = "sg"
 

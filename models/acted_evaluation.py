@@ -83,8 +83,9 @@ def acted_rows(settings: Neo4jSettings, env: dict[str, str], interactions: Inter
         out = scratch / f"acted-{name.replace(' ', '-')}.jsonl"
         run_shopgraph(["recommend", "--users", str(shoppers), "--k", str(SERVED_K), "--strategy", strategy,
                        "--out", str(out)], env, logs / f"acted-{name.replace(' ', '-')}.log", timeout=COMMAND_TIMEOUT)
-        lists, _ = served_lists(out, interactions, target, k)
-        # What the shopper just took is no target, and the stored list asked before the act may still hold it.
+        # Read uncut: what the shopper just took is no target, and the list asked before the act may still hold
+        # it, so it is taken out before the list is cut to k.
+        lists, _ = served_lists(out, interactions, target, SERVED_K)
         for user, (product, _, _) in acts.items():
             lists[user] = [index for index in lists.get(user, []) if index != product][:k]
         rows.append({"name": f"{strategy}, shopper who just acted: {name}", "strategy": strategy, "family": "acted",

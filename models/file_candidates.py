@@ -22,10 +22,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from shopgraph.graph.recommendations import ADDED_TO_CART, LIKED, PURCHASED, RATED, VIEWED, Interaction, ShopperHistory
 from shopgraph.models.data import Interactions
+from shopgraph.models.generators import validation_cutoff
 from shopgraph.models.serving_blend import Seeds, choose_seeds
 from shopgraph.models.vocabulary import file_generator
 
@@ -48,9 +48,9 @@ FileScores = dict[str, dict[int, dict[int, float]]]
 def cutoff(interactions: Interactions, validation: dict[str, Any]) -> datetime | None:
     """``$before`` for the validation carve ``validation`` of ``interactions`` (as ``carve_validation`` cuts it):
     the start of its period, a UTC datetime; None for a carve that is not a period."""
-    if validation.get("kind", "temporal") != "temporal":
+    start = validation_cutoff(interactions, validation)
+    if start is None:
         return None
-    start = interactions.reference_time - pd.Timedelta(days=float(validation.get("days", 30)))
     return start.tz_localize(UTC).to_pydatetime() if start.tzinfo is None else start.to_pydatetime()
 
 

@@ -66,6 +66,14 @@ def fit_with_validation(interactions: Interactions, validation: dict[str, Any], 
     return split, fit_generators(split.train, seed, params), fit_generators(interactions, seed, params)
 
 
+def validation_cutoff(interactions: Interactions, validation: dict[str, Any]) -> pd.Timestamp | None:
+    """Where a temporal validation carve starts (None for a random one): training's strategy files read the graph
+    as of this moment, so it must be the carve's own."""
+    if validation.get("kind", "temporal") != "temporal":
+        return None
+    return interactions.reference_time - pd.Timedelta(days=float(validation.get("days", 30)))
+
+
 def carve_validation(interactions: Interactions, validation: dict[str, Any], seed: int = 42) -> Split:
     """A validation split inside ``interactions``.
 
@@ -74,8 +82,8 @@ def carve_validation(interactions: Interactions, validation: dict[str, Any], see
     a random quarter of each shopper's products (as in the MovieLens protocol).
     """
     kind = validation.get("kind", "temporal")
-    if kind == "temporal":
-        cutoff = interactions.reference_time - pd.Timedelta(days=float(validation.get("days", 30)))
+    cutoff = validation_cutoff(interactions, validation)
+    if cutoff is not None:
         return temporal_split(interactions, cutoff)
     if kind == "random":
         return random_split(interactions, test_share=float(validation.get("share", 0.25)), seed=seed)

@@ -244,8 +244,11 @@ class StrategyLibrary:
         candidate sources (``TAKE_CANDIDATE_SOURCES``), the versions of those files; None for other built-in or
         unknown names."""
         if name in TAKE_CANDIDATE_SOURCES:
-            valid = self._valid()
-            versions = [f"{source}:{valid[source].version}" for source in self.candidate_sources()]
+            if not self.takes_candidate_sources:
+                return None
+            # One reading of the folders: in development mode each reading may find other files.
+            versions = [f"{source}:{strategy.version}" for source, strategy in sorted(self._valid().items())
+                        if strategy.candidate_source]
             return hashlib.sha1(" ".join(versions).encode("utf-8")).hexdigest()[:12] if versions else None
         strategy = self.get(name)
         return strategy.version if strategy is not None else None

@@ -4,8 +4,8 @@ DELETE, with an API token (integration or merchandiser) or a merchandiser's sess
 Both verbs are idempotent by nature: a repeated PUT leaves the same product or shopper and gives the same answer, a
 repeated DELETE finds nothing more to remove and answers 204 again. What a DELETE keeps and removes is said in
 ``cypher/retire_product.cypher`` and ``cypher/erase_shopper.cypher``. A product written here is recommendable at
-once (``graph.catalog_writes``); this process's shelf cache and lists are put right at once, the others' within
-``webapp.shelf_cache.TTL``.
+once (``graph.catalog_writes``); this process's shelf card for it is put right at once (and on DELETE its cached
+lists too), the other processes' within ``webapp.shelf_cache.TTL``.
 """
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def put_product(product_id: str):
     current_app.extensions["shelf_cache"].put_product(catalog, product_id)
     product = catalog.product(product_id)
     if product is None:  # only a DELETE landing between the write and this read leaves none
-        raise RuntimeError(f"product {product_id!r} was removed while it was being written")
+        raise ApiError(404, "not_found", f"There is no product {product_id!r}: it was deleted while it was written.",
+                       "product_id")
     return jsonify(_product_json(product, product_urls()))
 
 
