@@ -53,24 +53,23 @@ def paths(value: str) -> tuple[Path, ...]:
     return tuple(Path(part).expanduser() for part in value.split(os.pathsep) if part.strip())
 
 
-def seconds(value: str) -> float:
+def _number(value: str, low: float, high: float, expected: str, high_included: bool = False) -> float:
+    """``value`` as a finite number from ``low`` to ``high`` (``high`` itself only when ``high_included``)."""
     try:
         number = float(value)
     except ValueError:
-        number = -1.0
-    if not number >= 0 or number == float("inf"):
-        raise _Invalid("a number of seconds, 0 or more")
+        raise _Invalid(expected) from None
+    if not low <= number <= high or (number == high and not high_included):
+        raise _Invalid(expected)
     return number
+
+
+def seconds(value: str) -> float:
+    return _number(value, 0.0, float("inf"), "a number of seconds, 0 or more")
 
 
 def days(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not number >= 0 or number == float("inf"):
-        raise _Invalid("a number of days, 0 or more (0 keeps everything)")
-    return number
+    return _number(value, 0.0, float("inf"), "a number of days, 0 or more (0 keeps everything)")
 
 
 def whole(minimum: int, maximum: int | None = None, unit: str = "") -> Callable[[str], int]:
@@ -158,13 +157,7 @@ def diversity_cap(value: str) -> int | str | None:
 
 
 def share(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0.0 <= number < 1.0:
-        raise _Invalid("a share from 0 up to, not including, 1")
-    return number
+    return _number(value, 0.0, 1.0, "a share from 0 up to, not including, 1")
 
 
 # -- one variable --------------------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def product_urls(**url_args: Any) -> Callable[[str], str | None]:
     return lambda product_id: f"{head}{to_url(product_id)}{tail}"
 
 
-def _product_json(product: dict[str, Any], urls: Callable[[str], str | None]) -> dict[str, Any]:
+def product_json(product: dict[str, Any], urls: Callable[[str], str | None]) -> dict[str, Any]:
     """A product card as JSON, its shop url from ``urls`` (``product_urls``)."""
     body = {
         "id": product["id"],
@@ -124,7 +124,7 @@ def _recommendations_json(recommendations, list_id: str | None = None) -> list[d
     cards = recommender.shelf(recommendations, Catalog(graph()), display_name)
     urls = product_urls(rec=list_id) if list_id is not None else product_urls()
     return [{"product_id": card["id"], "score": card["score"], "because": card["because"], "reason": card["reason"],
-             "product": _product_json(card, urls)} for card in cards]
+             "product": product_json(card, urls)} for card in cards]
 
 
 # -- catalogue -----------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ def products():
     else:
         listing = catalog.listing(sort, page, per_page)
     urls = product_urls()
-    return jsonify(_page_json(listing, [_product_json(p, urls) for p in listing.items]))
+    return jsonify(_page_json(listing, [product_json(p, urls) for p in listing.items]))
 
 
 def _existing_product(product_id: str) -> dict[str, Any]:
@@ -154,7 +154,7 @@ def _existing_product(product_id: str) -> dict[str, Any]:
 
 @blueprint.get("/products/<product_id>")
 def product(product_id: str):
-    return jsonify(_product_json(_existing_product(product_id), product_urls()))
+    return jsonify(product_json(_existing_product(product_id), product_urls()))
 
 
 @blueprint.get("/products/<product_id>/similar")
@@ -182,7 +182,7 @@ def search():
     per_page = int_arg("per_page", 24, 1, MAX_PER_PAGE)
     results = Catalog(graph()).search(text, page, per_page)
     urls = product_urls()
-    items = [{**_product_json(p, urls), "score": p["score"]} for p in results.items]
+    items = [{**product_json(p, urls), "score": p["score"]} for p in results.items]
     return jsonify({"q": text, "words": results.words, **_page_json(results, items)})
 
 

@@ -20,7 +20,7 @@ from shopgraph.graph.users import EmailTaken, NotAShopper, Users
 from shopgraph.webapp import recommender
 from shopgraph.webapp.api_args import check_id_value
 from shopgraph.webapp.blueprints import flask_app
-from shopgraph.webapp.blueprints.api import _product_json, product_urls
+from shopgraph.webapp.blueprints.api import product_json, product_urls
 from shopgraph.webapp.errors import ApiError
 from shopgraph.webapp.neo4j_ext import graph
 from shopgraph.webapp.security import require_api_caller
@@ -50,7 +50,7 @@ def put_product(product_id: str):
     if product is None:  # only a DELETE landing between the write and this read leaves none
         raise ApiError(404, "not_found", f"There is no product {product_id!r}: it was deleted while it was written.",
                        "product_id")
-    return jsonify(_product_json(product, product_urls()))
+    return jsonify(product_json(product, product_urls()))
 
 
 @blueprint.delete("/products/<product_id>")
