@@ -141,3 +141,14 @@ def test_the_command_stores_every_shoppers_list(tiny_shop, neo4j_settings, monke
     assert all(stored_ids(tiny_shop, user) for user in USERS if user != "newbie") and stored_ids(tiny_shop, "newbie")
     refused = CliRunner().invoke(main, ["recommend", "--all-users", "--store", "--out", str(tmp_path / "x.jsonl")])
     assert refused.exit_code == 2 and "--store" in refused.output
+
+
+def test_a_product_taken_out_of_the_shop_leaves_the_stored_lists_that_held_it(tiny_shop, service, tmp_path):
+    store_lists(service, ["alice"])
+    retired = stored_ids(tiny_shop, "alice")[0]
+
+    assert tiny_shop.write("retire_product", productId=retired)[0]["retired"] == 1
+
+    # a new process (nothing cached) makes alice's list again, without the product and as long as before
+    items = RecommendationService(tiny_shop, artefacts_dir=tmp_path / "artifacts").recommend("alice", 5)
+    assert retired not in ids(items) and len(items) == 5
