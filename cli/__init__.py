@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from shopgraph.cli import config, data, neo4j_server, queries, web
+from shopgraph.cli import accounts, bench, config, data, evaluate, models, neo4j_server, queries, web
 from shopgraph.graph.config import SettingsError
 
 
@@ -25,16 +25,6 @@ def main() -> None:
     """ShopGraph: a shop whose memory is a Neo4j graph."""
 
 
-for group in (neo4j_server, data, queries, web, config):
+# One wheel holds every family of commands; each imports its heavy parts (TensorFlow, Locust) only when run.
+for group in (neo4j_server, data, queries, web, config, models, evaluate, accounts, bench):
     group.register(main)
-
-# Commands from parts that may not be installed yet register themselves when they are.
-for optional in ("shopgraph.cli.models", "shopgraph.cli.evaluate", "shopgraph.cli.accounts", "shopgraph.cli.bench",
-                 "shopgraph.cli.merch"):
-    try:
-        module = __import__(optional, fromlist=["register"])
-    except ModuleNotFoundError as error:
-        if error.name != optional:
-            raise
-        continue
-    module.register(main)

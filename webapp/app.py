@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shopgraph.graph.config import current
-from shopgraph.webapp import limits, logs, metrics_endpoint, request_ids
+from shopgraph.webapp import limits, logs, metrics_endpoint, request_ids, security
 from shopgraph.webapp.errors import register_error_handlers
 from shopgraph.webapp.extensions import neo4j
 from shopgraph.webapp.timed_graph import TimedGraph
@@ -60,14 +60,7 @@ def register_extensions(app: Flask) -> None:
     neo4j.init_app(app)
     # Every query the app sends is timed for /metrics.
     app.extensions["neo4j"] = TimedGraph(app.extensions["neo4j"])
-    for optional in ("shopgraph.webapp.security",):
-        try:
-            module = __import__(optional, fromlist=["init_app"])
-        except ModuleNotFoundError as error:
-            if error.name != optional:
-                raise
-            continue
-        module.init_app(app)
+    security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
