@@ -1,8 +1,9 @@
 """Model versions in the graph: which one is live, and the steps that make a new one live (``models.publish``).
 
 Serving reads trained edges and vectors of the live version only: the newest ModelVersion with a ``publishedAt``
-(cypher/published_model.cypher). Each version names whose SIMILAR_TO and BOUGHT_WITH edges and which vector slot
-it serves -- its own, or the version before's for what it did not train. Publishing a version:
+(cypher/published_model.cypher). Each version names whose SIMILAR_TO and BOUGHT_WITH edges (PREDICTS edges go
+with BOUGHT_WITH: both are learnt from interactions) and which vector slot it serves -- its own, or the version
+before's for what it did not train. Publishing a version:
 
 1. ``begin``: its ModelVersion node, not live yet, and the vector slot its vectors go to (the one the live
    version does not use);
@@ -56,7 +57,7 @@ def begin(lock: PublishLock, version: str, models: list[str], has_similar_to: bo
 def retire(lock: PublishLock, before_switch: bool = False) -> None:
     """Steps 2 and 5: delete the edges and vectors the live version does not serve. Before the switch, edges
     without a version (hand-made, or new products' links) stay: the live version may still serve them."""
-    for relationship in ("similar_to", "bought_with"):
+    for relationship in ("similar_to", "bought_with", "predicts"):
         lock.write_until_done(f"retire_{relationship}", RETIRE_BATCH, keepUnversioned=before_switch)
     for label in ("product", "user"):
         lock.write_until_done(f"retire_{label}_vectors", RETIRE_BATCH)

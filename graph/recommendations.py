@@ -9,7 +9,7 @@ history costs about as much as one with a short one.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -21,6 +21,7 @@ SOURCES = {
     "bought_with": "collaborative",
     "bought_in_same_baskets": "collaborative",
     "shoppers_like_you": "collaborative",
+    "item_regression": "item_regression",
     "similar_products": "content",
     "same_category_brand_tag": "content",
     "embedding_neighbours": "embedding",
@@ -94,8 +95,12 @@ class StoredList:
 class ShopperState:
     """What serving reads first: the shopper's ``activity`` fingerprint (see cypher/shopper_state.cypher),
     their stored list if any, what they did since it was stored (``fresh``, newest first, only when the list was
-    made for another activity), which watched products they must not be shown and, when there is something
-    fresh, every product they must not be shown (``excluded``)."""
+    made for another activity) and which watched products they must not be shown.
+
+    When what they did since can be folded into the stored list (``FoldWalk``), the same read brings all the fold
+    needs: the ``candidates`` walked from the fresh products, which of the products the fold can show or must drop
+    (the stored list, the fresh products, the candidates) they must not be shown (``excluded``), and the trending
+    products a folded list may be topped up with (``backfill``: checked against the same rule)."""
 
     user_id: str
     activity: str
@@ -103,6 +108,35 @@ class ShopperState:
     leave_out: frozenset[str] = frozenset()
     fresh: tuple[Interaction, ...] = ()
     excluded: frozenset[str] = frozenset()
+    candidates: tuple[Candidate, ...] = ()
+    backfill: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class FoldWalk:
+    """What the state read needs to prepare a fold (models/fresh_feedback.py), as cypher/shopper_state.cypher's
+    parameters: at most ``limit`` fresh interactions are folded, their products seeded with ``seed_weights``
+    (interaction type -> weight; ratings count by their value), walked like ``CandidateSources.generate`` walks
+    seeds, and ``backfill`` (trending product ids, best first) checked for topping a folded list up."""
+
+    limit: int
+    seed_weights: Mapping[str, float]
+    live_seeds: int
+    per_seed: int
+    per_source: int
+    baskets_per_seed: int
+    max_basket: int
+    backfill: tuple[str, ...] = ()
+
+    def parameters(self) -> dict[str, Any]:
+        return {"foldLimit": self.limit, "seedWeights": dict(self.seed_weights), "liveSeedLimit": self.live_seeds,
+                "perSeed": self.per_seed, "limit": self.per_source, "basketsPerSeed": self.baskets_per_seed,
+                "maxBasket": self.max_basket, "backfill": list(self.backfill)}
+
+
+#: No fold prepared: the state read stops at what the shopper did since their list was stored.
+NO_FOLD = FoldWalk(limit=0, seed_weights={}, live_seeds=0, per_seed=0, per_source=0, baskets_per_seed=0,
+                   max_basket=0)
 
 
 @lru_cache(maxsize=64)
@@ -153,20 +187,25 @@ class RecommendationRepository:
             mf=tuple(mf) if mf else None,
         )
 
-    def state(self, user_id: str, watch: Sequence[str] = (), fresh_limit: int = 0) -> ShopperState | None:
+    def state(self, user_id: str, watch: Sequence[str] = (), fresh_limit: int = 0,
+              fold: FoldWalk = NO_FOLD) -> ShopperState | None:
         """The shopper's activity fingerprint, stored list, up to ``fresh_limit`` interactions since it was
-        stored, which of ``watch`` to leave out and (with something fresh) every product to leave out; None for
-        an unknown shopper. One small read: the whole of serving when a stored list still holds."""
-        rows = self._rows(queries.query("shopper_state"), userId=user_id, watch=list(watch), freshLimit=fresh_limit)
+        stored, which of ``watch`` to leave out and, when those can be folded into the stored list (``fold``),
+        what the fold needs (see ``ShopperState``); None for an unknown shopper. One read: the whole of serving
+        when a stored list still holds, or takes what the shopper did since."""
+        rows = self._rows(queries.query("shopper_state"), userId=user_id, watch=list(watch), freshLimit=fresh_limit,
+                          **fold.parameters())
         if not rows:
             return None
-        user, activity, ids, scores, because, made_for, version, made_at, fresh, excluded, leave_out = rows[0]
+        (user, activity, ids, scores, because, made_for, version, made_at, fresh, excluded, leave_out,
+         candidates, backfill) = rows[0]
         stored = None
         if ids is not None and scores is not None and because is not None and len(ids) == len(scores) == len(because):
             stored = StoredList(tuple(ids), tuple(float(s) for s in scores), tuple(because), made_for, version,
                                 float(made_at) if made_at is not None else None)
         return ShopperState(user, activity, stored, frozenset(leave_out),
-                            tuple(Interaction(*values) for values in fresh), frozenset(excluded))
+                            tuple(Interaction(*values) for values in fresh), frozenset(excluded),
+                            tuple(_candidates(candidates)), frozenset(backfill))
 
     def store_lists(self, rows: list[dict[str, Any]]) -> int:
         """Writes stored lists (rows of cypher/store_recommendations.cypher) in one transaction."""

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from shopgraph.graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
-from shopgraph.models.fresh_feedback import FRESH_SOURCES
 from shopgraph.models.rules import Ranked
 from shopgraph.models.serving_blend import (
     CandidatePool,
@@ -39,6 +38,7 @@ from shopgraph.models.vocabulary import GENERATORS, file_generator
 GENERATOR_SOURCES = {
     "content": ("similar_products", "same_category_brand_tag"),
     "collaborative": ("bought_with", "bought_in_same_baskets", "shoppers_like_you"),
+    "item_regression": ("item_regression",),
     "embedding": ("embedding_neighbours",),
 }
 #: Stands among a strategy's generators for every candidate-source file (``Candidate source: yes``).
@@ -63,6 +63,8 @@ class Limits:
     neighbours: int = 10           # shoppers like you kept
     products_per_neighbour: int = 20
     vector_candidates: int = 100   # mf candidates
+    taken: int = 300               # latest products the item_regression walk starts from (as trained)
+    predicted: int = 100           # item_regression candidates
     global_list: int = 1000        # trending / popular products kept in memory (the multi ranker ranks them)
     reasons: int = 3               # `because` entries per item
 
@@ -128,7 +130,8 @@ class CandidateSources:
                 liveSeeds=newest_seeds(history, seeds, limits.live_seeds), perSeed=limits.per_seed,
                 groups=limits.groups, limit=limits.per_source, basketsPerSeed=limits.baskets_per_seed,
                 maxBasket=limits.max_basket, buyersPerSeed=limits.buyers_per_seed, neighbours=limits.neighbours,
-                productsPerNeighbour=limits.products_per_neighbour, **params)
+                productsPerNeighbour=limits.products_per_neighbour, takenLimit=limits.taken,
+                predicted=limits.predicted, **params)
         if "trending" in generators:
             rows += self.trending.get()[:limits.per_source]
         if "popular" in generators:
@@ -155,16 +158,6 @@ class CandidateSources:
             except UnknownStrategyFile:
                 continue
             add_file_rows(pool, file_generator(name), rows)
-
-    def fresh(self, seeds: Seeds) -> CandidatePool:
-        """The candidates of products a shopper just took: one walk from them alone (``models.fresh_feedback``)."""
-        pool = CandidatePool()
-        if seeds:
-            limits = self.limits
-            add_source_rows(pool, self.repository.candidates(
-                FRESH_SOURCES, seeds=seeds, liveSeeds=seeds[:limits.live_seeds], perSeed=limits.per_seed,
-                limit=limits.per_source, basketsPerSeed=limits.baskets_per_seed, maxBasket=limits.max_basket))
-        return pool
 
     def from_file(self, user_id: str, seeds: Seeds, strategy: str) -> list[Candidate]:
         """A strategy file's rows for the shopper. The file is asked for ``per_source`` products, not k, so the

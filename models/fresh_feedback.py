@@ -3,11 +3,12 @@ nearly the cost of a stored one.
 
 A list stored ahead of time (``shopgraph train``, ``shopgraph recommend --all-users --store``) stops holding the
 moment the shopper acts. Building it again live means reading their whole history, every candidate walk and the
-ranker's features. Folding reads only what is new: the state read already brings the interactions written since
-the list was stored (``ShopperState.fresh``) and everything the shopper must not be shown; one more read walks
-the graph from those new products alone (trained BOUGHT_WITH and SIMILAR_TO neighbours, and the latest baskets
-holding them, so a product newer than the model counts too). The stored ranking and the fresh candidates are
-then mixed:
+ranker's features. Folding reads only what is new, in the state read itself (cypher/shopper_state.cypher, given
+``fold_walk``): the interactions written since the list was stored (``ShopperState.fresh``), the graph walked
+from those new products alone (trained BOUGHT_WITH and SIMILAR_TO neighbours, and the latest baskets holding
+them, so a product newer than the model counts too: ``ShopperState.candidates``), and which of the products the
+fold can show the shopper must not be shown (``ShopperState.excluded``). The list after an event costs one read,
+like a stored one. The stored ranking and the fresh candidates are then mixed:
 
     score = (1 - FRESH_SHARE) * stored score / best stored score + FRESH_SHARE * fresh score / best fresh score
 
@@ -21,41 +22,43 @@ was stored, is not folded: the list is built live.
 from __future__ import annotations
 
 from collections.abc import Set
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shopgraph.graph.recommendations import RATED, Interaction
+from shopgraph.graph.recommendations import Candidate, FoldWalk, Interaction
 from shopgraph.models.rules import Ranked
-from shopgraph.models.serving_blend import SEED_WEIGHTS, CandidatePool, Seeds, blend
+from shopgraph.models.serving_blend import SEED_WEIGHTS, CandidatePool, add_source_rows, blend
+
+if TYPE_CHECKING:  # candidate_sources imports this module
+    from shopgraph.models.candidate_sources import Limits
 
 #: Interactions since the stored list beyond which folding gives way to a live build.
 FRESH_LIMIT = 10
 #: The share of a folded item's score that comes from what the shopper just did.
 FRESH_SHARE = 0.5
-#: The candidate sources walked from fresh products: the graph's own neighbours, trained and live.
+#: The candidate sources walked from fresh products: the graph's own neighbours, trained and live. The state read
+#: repeats their walks (cypher/shopper_state.cypher), so a change to one of these files belongs there too.
 FRESH_SOURCES = ("bought_with", "bought_in_same_baskets", "similar_products")
 #: How the two generators those sources feed are mixed: in the proportion of their live floor
 #: (``models.serving.LIVE_FLOOR``), the share a trained blend always keeps for the graph's walks.
 FRESH_WEIGHTS = {"collaborative": 0.6, "content": 0.4}
 
 
-def fresh_seeds(fresh: tuple[Interaction, ...]) -> Seeds:
-    """The products the fresh interactions point towards, as ``[{id, weight}]``, strongest first.
+def fold_walk(limits: Limits, backfill: tuple[str, ...]) -> FoldWalk:
+    """What the state read needs to prepare a fold, for the service's ``Limits``: the fresh products seeded as
+    ``models.serving_blend.choose_seeds`` seeds them (``SEED_WEIGHTS``; a rating r counts (r - 3) / 2 from 4 up;
+    views only reach here for a shopper who did nothing else) but with no recency discount -- every fresh
+    interaction is minutes old, so they all count as the newest -- and walked as far as a live build walks.
+    ``backfill``: the trending products a folded list may be topped up with, best first."""
+    return FoldWalk(limit=FRESH_LIMIT, seed_weights=SEED_WEIGHTS, live_seeds=limits.live_seeds,
+                    per_seed=limits.per_seed, per_source=limits.per_source,
+                    baskets_per_seed=limits.baskets_per_seed, max_basket=limits.max_basket, backfill=backfill)
 
-    Weights are those of ``models.serving_blend.choose_seeds`` (a rating r counts (r - 3) / 2 from 4 up; views
-    only reach here for a shopper who did nothing else). Every fresh interaction is minutes old, so no recency
-    discount: they all count as the newest.
-    """
-    weights: dict[str, float] = {}
-    for interaction in fresh:
-        if interaction.type == RATED:
-            rating = interaction.rating or 0
-            strength = (rating - 3) / 2 if rating >= 4 else 0.0
-        else:
-            strength = SEED_WEIGHTS.get(interaction.type, 0.0)
-        if strength > 0:
-            weights[interaction.product_id] = max(weights.get(interaction.product_id, 0.0), strength)
-    ordered = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
-    return [{"id": product_id, "weight": round(weight, 6)} for product_id, weight in ordered]
+
+def fresh_pool(candidates: tuple[Candidate, ...]) -> CandidatePool:
+    """The candidates the state read walked from the fresh products, scaled per source and generator."""
+    pool = CandidatePool()
+    add_source_rows(pool, list(candidates))
+    return pool
 
 
 def foldable(fresh: tuple[Interaction, ...]) -> bool:

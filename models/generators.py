@@ -1,7 +1,7 @@
 """The candidate generators the rankers combine, by the names serving uses, and their validation data.
 
 ``GENERATORS`` are the shared names (``models.vocabulary``): popular, trending, content,
-collaborative, mf, embedding. ``fit_generators`` fits them all on one ``Interactions``;
+collaborative, item_regression, mf, embedding. ``fit_generators`` fits them all on one ``Interactions``;
 ``carve_validation`` cuts a validation split out of training data the same way the dataset's test
 split is cut, so hybrid weights and the multi ranker are tuned without touching the test period.
 """
@@ -18,6 +18,7 @@ from shopgraph.models.content import ContentRecommender
 from shopgraph.models.data import Interactions
 from shopgraph.models.embedding import EmbeddingRecommender
 from shopgraph.models.features import GENERATORS
+from shopgraph.models.item_regression import ItemRegressionRecommender
 from shopgraph.models.mf import MFRecommender
 from shopgraph.models.popularity import PopularityRecommender, TrendingRecommender
 from shopgraph.models.splits import Split, random_split, temporal_split
@@ -27,6 +28,7 @@ GENERATOR_CLASSES: dict[str, type[Recommender]] = {
     "trending": TrendingRecommender,
     "content": ContentRecommender,
     "collaborative": CollaborativeRecommender,
+    "item_regression": ItemRegressionRecommender,
     "mf": MFRecommender,
     "embedding": EmbeddingRecommender,
 }

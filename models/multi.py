@@ -173,7 +173,51 @@ def train_ranker(block: CandidateBlock, labels: np.ndarray, seed: int, max_rows:
         stacker = LogisticRegression(C=1.0, max_iter=1000).fit(_logit(outputs), labels[stack])
         spec["combination"] = {"kind": "stacking", "weights": stacker.coef_[0].tolist(),
                                "intercept": float(stacker.intercept_[0]), "learners": ranker.learner_names}
+        spec["combination"] = _choose_combination(spec["combination"], ranker.learner_names, _logit(outputs),
+                                                  labels[stack], block.users[stack], rng)
     return MultiRanker(spec, arrays), fitted
+
+
+def _choose_combination(stacking: dict[str, Any], learners: list[str], logits: np.ndarray, labels: np.ndarray,
+                        users: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
+    """The stacking, or the one learner that ranks the held-out validation shoppers better (NDCG@10).
+
+    The stacker is fitted pointwise, so it may rank worse than its best learner (on MovieLens a network alone
+    beats the stack by 1.5%). Both are compared on the shoppers the learners never saw, the stacker cross-fitted
+    on two halves of them, so that no figure is of shoppers it was fitted on."""
+    from sklearn.linear_model import LogisticRegression
+
+    shoppers = np.unique(users)
+    half = np.isin(users, rng.choice(shoppers, size=len(shoppers) // 2, replace=False))
+    stacked = np.zeros(len(labels))
+    for fit, apply in ((half, ~half), (~half, half)):
+        if labels[fit].min() == labels[fit].max():
+            return stacking
+        stacked[apply] = LogisticRegression(C=1.0, max_iter=1000).fit(logits[fit], labels[fit]).decision_function(
+            logits[apply])
+    figures = {"stacking": _ndcg_at_10(stacked, labels, users)}
+    figures.update({name: _ndcg_at_10(logits[:, i], labels, users) for i, name in enumerate(learners)})
+    best = max(figures, key=lambda name: (figures[name], name == "stacking"))
+    rounded = {name: round(value, 5) for name, value in figures.items()}
+    if best == "stacking":
+        return {**stacking, "validation_ndcg": rounded}
+    return {"kind": "learner", "learner": best, "validation_ndcg": rounded}
+
+
+def _ndcg_at_10(scores: np.ndarray, labels: np.ndarray, users: np.ndarray) -> float:
+    """Mean NDCG@10 over shoppers with a positive, each shopper's candidates ordered by ``scores``."""
+    order = np.lexsort((-scores, users))
+    users, labels = users[order], labels[order]
+    starts = np.flatnonzero(np.r_[True, users[1:] != users[:-1]])
+    discounts = 1.0 / np.log2(np.arange(2, 12))
+    figures = []
+    for start, stop in zip(starts, [*starts[1:], len(users)], strict=True):
+        relevant = labels[start:stop]
+        positives = int(relevant.sum())
+        if positives:
+            top = relevant[:10]
+            figures.append(float(top @ discounts[:len(top)]) / float(discounts[:min(positives, 10)].sum()))
+    return float(np.mean(figures)) if figures else 0.0
 
 
 def _subsample(rows: np.ndarray, labels: np.ndarray, max_rows: int, rng: np.random.Generator) -> np.ndarray:

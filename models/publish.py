@@ -3,6 +3,9 @@
 ``publish(graph, folder)`` writes, from the version's files (docs/architecture.md, "The artefact store"):
 - ``content_neighbours.npz`` -> ``(:Product)-[:SIMILAR_TO {score, model: "tfidf", version}]->(:Product)``
 - ``bought_with.npz``        -> ``(:Product)-[:BOUGHT_WITH {score, model: "cooc", version}]->(:Product)``
+- ``predicts.npz``           -> ``(:Product)-[:PREDICTS {score, model: "item_regression", version}]->(:Product)``
+  (learnt from interactions with BOUGHT_WITH, and served and retired with them: the version's
+  ``boughtWithVersion``)
 - ``embedding.npz``          -> ``Product`` / ``User`` embeddings (64 floats, searched through the vector indexes)
 - ``mf.npz``                 -> ``Product`` / ``User`` matrix-factorisation factors
 and its ``(:ModelVersion {version})`` node. Serving reads only the live version's edges and vectors, so the new
@@ -44,7 +47,8 @@ Progress = Callable[[str, int], Callable[[int], None]]
 
 #: The neighbour files and the relationships they become: (file, relationship, model, summary attribute).
 EDGE_FILES = (("content_neighbours.npz", "similar_to", "tfidf", "similar_to"),
-              ("bought_with.npz", "bought_with", "cooc", "bought_with"))
+              ("bought_with.npz", "bought_with", "cooc", "bought_with"),
+              ("predicts.npz", "predicts", "item_regression", "predicts"))
 #: The arrays of embedding.npz and mf.npz holding each label's vectors.
 VECTOR_KEYS = {"product": ("product_vectors", "product_factors"), "user": ("user_vectors", "user_factors")}
 
@@ -66,6 +70,7 @@ class PublishSummary:
     version: str
     similar_to: int = 0
     bought_with: int = 0
+    predicts: int = 0
     product_vectors: int = 0
     user_vectors: int = 0
     seconds: float = 0.0
@@ -73,9 +78,9 @@ class PublishSummary:
     absent: list[str] = field(default_factory=list)
 
     def report(self) -> str:
-        text = (f"Published version {self.version} in {self.seconds:.1f} s: {self.similar_to:,} SIMILAR_TO and "
-                f"{self.bought_with:,} BOUGHT_WITH edges, vectors on {self.product_vectors:,} products and "
-                f"{self.user_vectors:,} shoppers.")
+        text = (f"Published version {self.version} in {self.seconds:.1f} s: {self.similar_to:,} SIMILAR_TO, "
+                f"{self.bought_with:,} BOUGHT_WITH and {self.predicts:,} PREDICTS edges, vectors on "
+                f"{self.product_vectors:,} products and {self.user_vectors:,} shoppers.")
         if self.absent:
             text += f" The version has no {' or '.join(self.absent)}; any already in the graph are left alone."
         return text
@@ -203,7 +208,9 @@ def _publish(lock: PublishLock, artefact: _Artefact, progress: Progress, batch_s
     for _, relationship, model, attribute in EDGE_FILES:
         arrays = artefact.neighbours.get(relationship)
         if arrays is None:
-            summary.absent.append(f"{relationship.upper()} edges")
+            # PREDICTS edges go with the BOUGHT_WITH version: said once, as "no BOUGHT_WITH edges".
+            if relationship != "predicts":
+                summary.absent.append(f"{relationship.upper()} edges")
             continue
         rows = list(neighbour_rows(artefact.products, arrays["indices"], arrays["scores"]))
         written = lock.write_batches(f"publish_{relationship}", rows, batch_size,

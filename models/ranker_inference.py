@@ -12,7 +12,9 @@ in ``ranker.json``:
 - the neural network: ``<learner>.mean``/``.scale`` (feature standardisation) and ``.W0``, ``.b0``,
   ``.W1``... with the activations listed in ranker.json.
 - the combination: stacking weights over the learners' logits (``combination.weights``,
-  ``combination.intercept``), fitted on validation shoppers the learners did not train on.
+  ``combination.intercept``), fitted on validation shoppers the learners did not train on; or, when one learner
+  ranked those shoppers better than the stacking (``combination.validation_ndcg``), that learner alone
+  (``{"kind": "learner", "learner": name}``).
 
 ``MultiRanker.load(folder).score(features)`` gives one score per row (higher is better), with the
 feature columns in ranker.json's ``features`` order.
@@ -94,6 +96,8 @@ class MultiRanker:
         if learner is not None:
             return self.learner_score(learner, features)
         combination = self.spec["combination"]
+        if combination["kind"] == "learner":
+            return self.learner_score(combination["learner"], features)
         outputs = np.stack([self.learner_score(name, features) for name in self.learner_names], axis=1)
         if combination["kind"] == "stacking":
             weights = np.asarray(combination["weights"], dtype=np.float64)

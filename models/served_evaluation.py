@@ -38,7 +38,7 @@ from shopgraph.models.splits import Split
 #: How long a list each shopper is asked for; the protocol's filter may take some of it away.
 SERVED_K = 20
 #: The strategies every served evaluation scores (the shop's own strategies, visitors' trending aside).
-SERVED_STRATEGIES = ("popular", "content", "collaborative", "mf", "embedding", "hybrid", "multi")
+SERVED_STRATEGIES = ("popular", "content", "collaborative", "item_regression", "mf", "embedding", "hybrid", "multi")
 #: The shop's default strategy is also served under these diversity settings (``SHOPGRAPH_DIVERSITY_CAP``), so
 #: the report shows what the cap training chose costs or gains against none and the old fixed cap of three.
 CAP_VARIANTS = ("off", "3")

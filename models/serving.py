@@ -56,7 +56,8 @@ __all__ = ["DEFAULT_STRATEGY", "STORED_STRATEGY", "STORED_SIZE", "STORED_MAX_AGE
            "ListFilter", "MAX_OFFSET", "MAX_VIEWED", "NO_FILTER", "Recommendation", "RecommendationService",
            "UnknownShopper", "UnknownStrategy"]
 
-STRATEGIES = ("popular", "trending", "content", "collaborative", "mf", "embedding", "hybrid", "multi")
+STRATEGIES = ("popular", "trending", "content", "collaborative", "item_regression", "mf", "embedding", "hybrid",
+              "multi")
 MAX_K = 100
 #: The strategy shoppers get unless an experiment or a request names another. Chosen on served figures (the served
 #: rows of `shopgraph evaluate`): multi leads by far on Online Retail and is second to mf on MovieLens-100k; without a
@@ -200,13 +201,14 @@ class RecommendationService:
         """Like ``recommend`` for a known shopper; raises ``UnknownShopper`` for an id the graph does not know.
 
         The first read is the shopper's state (cypher/shopper_state.cypher). While their activity matches a
-        cached list, or the list stored for them ahead of time still holds, that read is the only one; what they
-        did since it was stored costs one more; otherwise the list is built live from their history and every
-        candidate source.
+        cached list, or the list stored for them ahead of time still holds or takes what they did since (the state
+        read prepares the fold: ``StoredRanking.walk``), that read is the only one; otherwise the list is built
+        live from their history and every candidate source.
         """
         self._check(k, strategy, wanted)
         rules_version = getattr(self.merchandiser_rules, "version", None)
-        state = self.repository.state(user_id, sorted(self._watched_products()), fresh_limit=FRESH_LIMIT + 1)
+        state = self.repository.state(user_id, sorted(self._watched_products()), fresh_limit=FRESH_LIMIT + 1,
+                                      fold=self.stored.walk(strategy))
         if state is None:
             raise UnknownShopper(user_id)
         # The rules' version is part of the key, so a rule changed in another worker reaches cached lists too;

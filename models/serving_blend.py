@@ -33,8 +33,8 @@ SEED_WEIGHTS = {PURCHASED: 1.0, LIKED: 0.9, ADDED_TO_CART: 0.7, VIEWED: 0.25}
 
 #: Reasons that name a product, category or brand say more than "matches your taste" or "trending", so
 #: they are named first unless clearly weaker.
-REASON_ORDER = {"collaborative": 1.0, "content": 1.0, "mf": 0.5, "embedding": 0.5, "trending": 0.4,
-                "popular": 0.3}
+REASON_ORDER = {"collaborative": 1.0, "item_regression": 1.0, "content": 1.0, "mf": 0.5, "embedding": 0.5,
+                "trending": 0.4, "popular": 0.3}
 
 Seeds = list[dict[str, Any]]
 

@@ -62,7 +62,8 @@ def feature_matrix(names: list[str], product_ids: list[str], generator_scores: d
     """
     seen = ({i.product_id for i in history.interactions if i.type != DISLIKED} | history.bought_once
             | history.rated | history.in_cart)
-    walked = ("content", "collaborative", *(g for g in file_generators(names) if g in generator_scores))
+    walked = ("content", "collaborative", "item_regression",
+              *(g for g in file_generators(names) if g in generator_scores))
     generators = {g: _ranked(generator_scores.get(g, {})) for g in walked}
     generators["trending"] = _shop_wide(trending)
     generators["popular"] = _shop_wide(popular)

@@ -3,7 +3,7 @@
 A stored list (``models.stored_lists``) holds for the default strategy, the model version now published, at most
 ``max_age`` old and at least k long. If the shopper did nothing since it was made, it is served as it is; if
 what they did since can be folded (``models.fresh_feedback``), it is served with that folded in; otherwise the
-list is built live.
+list is built live. Either way the state read (``walk`` says what it prepares for a fold) is the only read.
 """
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ import json
 import time
 from collections.abc import Callable
 
-from shopgraph.graph.recommendations import ShopperState
+from shopgraph.graph.recommendations import NO_FOLD, FoldWalk, ShopperState
 from shopgraph.models.candidate_sources import CandidateSources
-from shopgraph.models.fresh_feedback import fold, foldable, fresh_seeds
+from shopgraph.models.fresh_feedback import FRESH_LIMIT, fold, fold_walk, foldable, fresh_pool
 from shopgraph.models.rules import Ranked
+
+#: The trending products the state read may check for topping a folded list up (CandidateSources.backfill): a
+#: fold drops at most a few stored products, and the stored list and the fresh candidates are skipped.
+BACKFILL_CHECKED = 100
 
 
 class StoredRanking:
@@ -27,6 +31,14 @@ class StoredRanking:
         self.max_age = max_age
         self.reasons = reasons
         self.served = served
+
+    def walk(self, strategy: str) -> FoldWalk:
+        """What the state read should prepare for a fold of a list of ``strategy``: nothing unless a stored list
+        may serve it."""
+        if strategy != self.strategy:
+            return NO_FOLD
+        head = tuple(row.product_id for row in self.sources.selling_now()[:BACKFILL_CHECKED])
+        return fold_walk(self.sources.limits, head)
 
     def ranking(self, state: ShopperState, strategy: str, k: int) -> list[Ranked] | None:
         """The shopper's stored list as a ranking, with what they did since folded in; None when the list must
@@ -44,16 +56,25 @@ class StoredRanking:
         if stored.made_for == state.activity:
             self.served("stored")
             return ranked
-        self.served("folded")
-        return self._fold(state, ranked)
+        folded = self._fold(state, ranked)
+        if folded is not None:
+            self.served("folded")
+        return folded
 
-    def _fold(self, state: ShopperState, stored: list[Ranked]) -> list[Ranked]:
-        """The stored ranking with what the shopper did since folded in: one walk from the fresh products."""
-        pool = self.sources.fresh(fresh_seeds(state.fresh))
-        ranked = fold(stored, pool, state.excluded, self.reasons)
+    def _fold(self, state: ShopperState, stored: list[Ranked]) -> list[Ranked] | None:
+        """The stored ranking with what the shopper did since folded in, from what the state read brought (the
+        fresh candidates, the exclusions among them and the stored list, the trending products to top up from);
+        None when the list must be built live after all."""
+        ranked = fold(stored, fresh_pool(state.candidates), state.excluded, self.reasons)
         for item in ranked:
             if item.category is None:
                 item.category = self.sources.category(item.product_id)
         if len(ranked) < len(stored):
-            ranked += self.sources.backfill(ranked, state.excluded)
+            # Only the trending products the state read let through may top the list up: the others were not
+            # checked against the shopper's history, or were and must not be shown.
+            trending = self.sources.selling_now()
+            unchecked = {row.product_id for row in trending} - state.backfill
+            ranked += self.sources.backfill(ranked, state.excluded | unchecked)
+            if len(ranked) < len(stored) and (len(state.backfill) >= FRESH_LIMIT or len(trending) > BACKFILL_CHECKED):
+                return None  # trending may hold more than the state read checked: build the list live
         return ranked

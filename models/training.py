@@ -41,6 +41,7 @@ SKIPPED_WITHOUT_INTERACTIONS = {
     "popular": f"{NO_INTERACTIONS}; the shop ranks popular products by their aggregate ratings meanwhile",
     "trending": NO_INTERACTIONS,
     "collaborative": NO_INTERACTIONS,
+    "item_regression": NO_INTERACTIONS,
     "mf": NO_INTERACTIONS,
     "embedding": NO_INTERACTIONS,
     "hybrid": f"{NO_INTERACTIONS}: no validation period to tune the blend on",
@@ -273,6 +274,9 @@ def _write(writer: VersionWriter, interactions: Interactions, generators: dict,
     if "collaborative" in generators:
         indices, scores = generators["collaborative"].bought_with()
         writer.arrays("bought_with.npz", indices=_width(indices, -1), scores=_width(scores, 0.0))
+    if "item_regression" in generators:
+        indices, scores = generators["item_regression"].predicts()
+        writer.arrays("predicts.npz", indices=indices, scores=scores)
     if "mf" in generators:
         mf = generators["mf"]
         writer.arrays("mf.npz", user_factors=mf.user_factors.astype(np.float32),

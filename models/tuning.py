@@ -9,7 +9,8 @@ way, so the models scored in memory and the models the shop serves are the same 
 
 Only settings whose effect the served lists keep are weighed. EASE weights as the collaborative generator's
 product neighbours won on validation in memory and lost as served: the multi ranker learnt to trust
-collaborative scores that the graph walk over the published neighbours does not reproduce.
+collaborative scores that the graph walk over the published neighbours does not reproduce. Such weights now
+have a generator of their own, ``item_regression``, trained in the very shape the graph walks.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from shopgraph.models.splits import Split
 CANDIDATES: dict[str, tuple[dict[str, Any], ...]] = {
     "mf": ({}, {"factors": 128, "l2": 20.0, "unobserved_weight": 0.3, "steps": 300}),
     "collaborative": ({}, {"user_share": 0.7}),
+    # Denser data wants more regularisation: the l2 penalty is weighed on each shop's validation split.
+    "item_regression": ({}, {"l2": 50.0}, {"l2": 1000.0}),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 #: The candidate generators, each a family of recommender: what the hybrid blends and the multi ranker's features
 #: are named after.
-GENERATORS = ("popular", "trending", "content", "collaborative", "mf", "embedding")
+GENERATORS = ("popular", "trending", "content", "collaborative", "item_regression", "mf", "embedding")
 
 #: A strategy file that says ``Candidate source: yes`` (``models.strategy_files``) feeds hybrid and multi as one
 #: more generator, named ``file_<strategy>``: its blend weight, its ranker columns (``score_file_<strategy>``,

@@ -3,9 +3,15 @@ keeps the stored ranking for the rest, and never brings back what the shopper mu
 folded is built live."""
 from __future__ import annotations
 
-from shopgraph.models.fresh_feedback import FRESH_LIMIT
+import pytest
+
+from shopgraph.graph.recommendations import RATED
+from shopgraph.models.fresh_feedback import FRESH_LIMIT, FRESH_SOURCES, fresh_pool
+from shopgraph.models.rules import excluded_products
+from shopgraph.models.serving_blend import SEED_WEIGHTS, CandidatePool, add_source_rows
 from shopgraph.models.stored_lists import store_lists
-from tests.models.test_stored_lists import buy, ids, put_first
+from shopgraph.models.vocabulary import EVIDENCE_KINDS
+from tests.models.test_stored_lists import buy, ids, put_first, stored_ids
 
 TRENDING = [{"kind": "trending"}]
 
@@ -97,3 +103,131 @@ def test_every_worker_folds_the_same_event(tiny_shop, service, tmp_path):
     assert "t3" in named(other.recommend("alice", 10), "bought_with", "t2")
     assert other.served["folded"] == 1
 
+
+
+# -- the fold is prepared by the state read itself ---------------------------------------------------------
+def count_reads(monkeypatch, graph):
+    """Counts the graph reads made from now on (every kind of read the service may make)."""
+    reads: list[str] = []
+    for method in ("read_rows", "read", "read_one", "read_value", "read_with"):
+        original = getattr(graph, method)
+
+        def counted(*args, _original=original, _method=method, **kwargs):
+            reads.append(_method)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(graph, method, counted)
+    return reads
+
+
+@pytest.mark.parametrize("event", ["like", "buy", "dislike"])
+def test_a_folded_list_costs_one_read(tiny_shop, service, monkeypatch, event):
+    store_lists(service, ["alice"])
+    top = service.recommend("alice", 10)[0].product_id  # the stored list; shared values (trending...) loaded
+    if event == "like":
+        tiny_shop.write("like_product", userId="alice", productId="g1")
+    elif event == "buy":
+        buy(tiny_shop, "alice", "t2")
+    else:
+        tiny_shop.write("dislike_product", userId="alice", productId=top)
+
+    reads = count_reads(monkeypatch, tiny_shop)
+    service.recommend("alice", 10)
+
+    assert service.served["folded"] == 1
+    assert reads == ["read_rows"], f"the folded list took {len(reads)} reads: {reads}"
+
+
+def prepared_state(service, user_id, strategy=None):
+    """The shopper's state as serving reads it for the stored lists' strategy (or ``strategy``)."""
+    return service.repository.state(user_id, fresh_limit=FRESH_LIMIT + 1,
+                                    fold=service.stored.walk(strategy or service.stored.strategy))
+
+
+def python_seeds(fresh):
+    """The fresh seeds as Python weighed them before the state read did (the rule the Cypher must keep)."""
+    weights: dict[str, float] = {}
+    for interaction in fresh:
+        if interaction.type == RATED:
+            rating = interaction.rating or 0
+            strength = (rating - 3) / 2 if rating >= 4 else 0.0
+        else:
+            strength = SEED_WEIGHTS.get(interaction.type, 0.0)
+        if strength > 0:
+            weights[interaction.product_id] = max(weights.get(interaction.product_id, 0.0), strength)
+    ordered = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    return [{"id": product_id, "weight": round(weight, 6)} for product_id, weight in ordered]
+
+
+def separate_walk(service, seeds):
+    """The FRESH_SOURCES files run as candidate sources from ``seeds``, with serving's limits: what the state read
+    must repeat."""
+    limits = service.sources.limits
+    pool = CandidatePool()
+    add_source_rows(pool, service.repository.candidates(
+        FRESH_SOURCES, seeds=seeds, liveSeeds=seeds[:limits.live_seeds], perSeed=limits.per_seed,
+        limit=limits.per_source, basketsPerSeed=limits.baskets_per_seed, maxBasket=limits.max_basket))
+    return pool
+
+
+def test_the_state_read_walks_from_the_fresh_products_as_the_candidate_sources_do(tiny_shop, service):
+    """Same seeds, rows, scores and reasons as a separate walk of the FRESH_SOURCES files themselves."""
+    store_lists(service, ["alice", "bob"])
+    tiny_shop.write("like_product", userId="alice", productId="g1")
+    tiny_shop.write("rate_product", userId="alice", productId="g2", rating=4)
+    tiny_shop.write("rate_product", userId="alice", productId="k4", rating=2)  # seeds nothing
+    tiny_shop.write("add_to_cart", userId="alice", productId="c1", quantity=1, maxQuantity=99)
+    buy(tiny_shop, "alice", "t2")
+    tiny_shop.write("rate_product", userId="bob", productId="k2", rating=5)  # rated_with evidence
+
+    for user in ("alice", "bob"):
+        state = prepared_state(service, user)
+        assert state.fresh and state.candidates, user
+        expected = separate_walk(service, python_seeds(state.fresh))
+        found = fresh_pool(state.candidates)
+
+        assert dict(found.scores) == dict(expected.scores), user
+        assert {p: {g: dict(r) for g, r in gens.items()} for p, gens in found.evidence.items()} == \
+            {p: {g: dict(r) for g, r in gens.items()} for p, gens in expected.evidence.items()}, user
+    kinds = {c.reason["kind"] for c in state.candidates}
+    assert kinds <= set(EVIDENCE_KINDS)
+
+
+def test_the_state_read_excludes_what_the_whole_history_excludes_among_what_the_fold_can_show(tiny_shop, service):
+    store_lists(service, ["alice"])
+    tiny_shop.write("like_product", userId="alice", productId="k3")
+    tiny_shop.write("rate_product", userId="alice", productId="k1", rating=5)  # bought repeatedly: may come back
+    tiny_shop.write("add_to_cart", userId="alice", productId="g1", quantity=1, maxQuantity=99)
+
+    state = prepared_state(service, "alice")
+
+    shown = set(state.stored.product_ids) | {i.product_id for i in state.fresh} | {c.product_id for c in
+                                                                                   state.candidates}
+    whole = excluded_products(service.repository.history("alice"))
+    assert state.excluded == whole & shown
+    assert {"g1"} <= state.excluded and "k1" not in state.excluded
+    # The trending products a folded list may be topped up with pass the same rule.
+    assert not state.backfill & whole
+
+
+def test_a_fold_tops_up_only_with_trending_products_the_shopper_may_be_shown(tiny_shop, service):
+    store_lists(service, ["alice"])
+    stored = stored_ids(tiny_shop, "alice")
+    for product in stored[:3]:
+        tiny_shop.write("dislike_product", userId="alice", productId=product)
+
+    items = service.recommend("alice", 10)
+
+    assert service.served["folded"] == 1
+    whole = excluded_products(service.repository.history("alice"))
+    assert not set(ids(items)) & whole
+    assert len(items) == min(10, len(stored))
+
+
+def test_other_strategies_prepare_no_fold(tiny_shop, service):
+    store_lists(service, ["alice"])
+    tiny_shop.write("like_product", userId="alice", productId="g1")
+
+    state = prepared_state(service, "alice", "collaborative")
+
+    assert state.fresh and not state.candidates and not state.excluded and not state.backfill

@@ -12,6 +12,7 @@ from shopgraph.models.content import ContentRecommender
 from shopgraph.models.ease import EASERecommender
 from shopgraph.models.embedding import EmbeddingRecommender
 from shopgraph.models.hybrid import HybridRecommender
+from shopgraph.models.item_regression import ItemRegressionRecommender
 from shopgraph.models.mf import MFRecommender
 from shopgraph.models.multi import MultiRecommender
 from shopgraph.models.popularity import PopularityRecommender, TrendingRecommender
@@ -28,6 +29,7 @@ def build(name: str) -> Recommender:
         "bought_with": lambda: ItemItemRecommender(neighbours=10),
         "similar_shoppers": lambda: UserUserRecommender(neighbours=10),
         "collaborative": lambda: CollaborativeRecommender(**SMALL_GENERATORS["collaborative"]),
+        "item_regression": lambda: ItemRegressionRecommender(l2=5.0, neighbours=5),
         "mf": lambda: MFRecommender(**SMALL_GENERATORS["mf"]),
         "embedding": lambda: EmbeddingRecommender(**SMALL_GENERATORS["embedding"]),
         "ease": lambda: EASERecommender(l2=10.0),
@@ -38,8 +40,8 @@ def build(name: str) -> Recommender:
     }[name]()
 
 
-NAMES = ["popular", "trending", "content", "bought_with", "similar_shoppers", "collaborative", "mf", "embedding",
-         "ease", "als", "hybrid", "multi"]
+NAMES = ["popular", "trending", "content", "bought_with", "similar_shoppers", "collaborative", "item_regression", "mf",
+         "embedding", "ease", "als", "hybrid", "multi"]
 
 
 @pytest.fixture(scope="module", params=NAMES)

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from shopgraph.cli import main
 from shopgraph.graph import queries
-from shopgraph.graph.recommendations import SOURCES
+from shopgraph.graph.recommendations import SOURCES, RecommendationRepository
+from shopgraph.models.base import Recommender
 from tests.models.shop_fixture import USERS, build_shop
 
 #: The named queries the recommendation service owns; each documents itself for `shopgraph cypher`.
@@ -17,7 +19,8 @@ SERVING_QUERIES = sorted({
     *SOURCES, "user_history", "shopper_state", "store_recommendations", "product_vectors", "product_categories",
     "published_model", "user_ids",
     "candidate_facts", "latest_activity", "products_for_content", "link_new_products_by_attributes",
-    "publish_similar_to", "publish_bought_with", "retire_similar_to", "retire_bought_with",
+    "publish_similar_to", "publish_bought_with", "publish_predicts", "retire_similar_to", "retire_bought_with",
+    "retire_predicts",
     "publish_product_vectors", "publish_user_vectors", "retire_product_vectors", "retire_user_vectors",
     "publish_model_version",
 })
@@ -139,7 +142,7 @@ def test_train_then_recommend_end_to_end(tiny_shop, tmp_path):
     assert tiny_shop.read_value("MATCH ()-[r:SIMILAR_TO {model: 'tfidf'}]->() RETURN count(r)") > 0
     assert tiny_shop.read_value("MATCH ()-[r:SIMILAR_TO]->() WHERE r.version <> $v RETURN count(r)", v=version) == 0
     assert sum(len(row["embedding"] or []) == 64 for row in tiny_shop.read("product_vectors")) == 16
-    for strategy in ("hybrid", "multi", "mf", "embedding", "content", "collaborative"):
+    for strategy in ("hybrid", "multi", "mf", "embedding", "content", "collaborative", "item_regression"):
         result = run("recommend", "--user", "alice", "--k", "5", "--strategy", strategy)
         assert result.exit_code == 0, result.output
         line = json.loads(result.stdout)
@@ -151,6 +154,25 @@ def test_train_then_recommend_end_to_end(tiny_shop, tmp_path):
     line = json.loads(run("recommend", "--user", "alice", "--k", "10").stdout)
     assert {"kind": "bought_with", "product": "t2"} in next(
         item["because"] for item in line["items"] if item["product_id"] == "t3")
+
+
+def test_the_item_regression_walk_gives_the_scores_the_ranker_learnt_from(tiny_shop, tmp_path):
+    """The graph's PREDICTS walk from a shopper's latest products sums to the trained model's own scores, so the
+    multi ranker is served the feature it was trained on."""
+    assert run("train").exit_code == 0
+    folder = tmp_path / "artifacts" / "models" / tiny_shop.read_value("published_model")
+    model = Recommender.load(folder / "item_regression")
+    ids = json.loads((folder / "ids.json").read_text())
+    history = RecommendationRepository(tiny_shop).history("alice")
+    taken = {interaction.product_id for interaction in history.interactions if interaction.type != "DISLIKED"}
+
+    rows = tiny_shop.read("item_regression", userId="alice", takenLimit=300, predicted=100)
+    walked = {row["productId"]: row["score"] for row in rows}
+
+    scores = model.score([ids["users"].index("alice")])[0]
+    trained = {ids["products"][j]: float(scores[j]) for j in np.flatnonzero(scores > 0)
+               if ids["products"][j] not in taken}
+    assert walked and walked == pytest.approx(trained, rel=1e-5)
 
 
 def test_train_says_when_there_is_nothing_to_learn(graph, neo4j_settings, monkeypatch, tmp_path):

@@ -10,6 +10,7 @@ from shopgraph.models.artefacts import latest_version, read_arrays, read_ids, re
 from shopgraph.models.features import FEATURES
 from shopgraph.models.ranker_inference import MultiRanker
 from shopgraph.models.training import MODELS, NothingToLearn, train_all
+from shopgraph.models.vocabulary import GENERATORS
 from tests.models.conftest import SMALL_GENERATORS
 
 
@@ -52,12 +53,12 @@ def test_metadata_names_models_weights_and_features(version, toy_shop):
                                   "interactions": int(toy_shop.binary.nnz)}
     assert set(metadata["models"]) == set(MODELS)
     assert all(model["fit_seconds"] >= 0 for model in metadata["models"].values())
-    assert set(metadata["hybrid"]["weights"]) == {"popular", "trending", "content", "collaborative", "mf", "embedding"}
+    assert set(metadata["hybrid"]["weights"]) == set(GENERATORS)
     assert metadata["hybrid"]["cold_start_threshold"] == 3
     assert metadata["multi"]["features"] == list(FEATURES)
     assert [learner["name"] for learner in metadata["multi"]["learners"]] == ["decision_tree", "random_forest",
                                                                   "gradient_boosting", "neural_net"]
-    assert metadata["multi"]["combination"] == "stacking"
+    assert metadata["multi"]["combination"] in ("stacking", "learner")
     # the diversity cap serving applies, weighed on the validation period against no cap
     diversity = metadata["diversity"]
     assert diversity["cap"] in (None, 1, 2, 3, 4, 5) and diversity["window"] == 10
