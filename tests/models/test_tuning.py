@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from shopgraph.models.generators import carve_validation
-from shopgraph.models.tuning import CANDIDATES, fit_and_choose
+from shopgraph.models.tuning import CANDIDATES, MARGIN, fit_and_choose
 from tests.models.conftest import SMALL_GENERATORS
 
 
@@ -13,7 +13,12 @@ def test_the_setting_with_the_best_validation_ndcg_is_chosen_and_every_figure_re
 
     figures = report["collaborative"]["candidates"]
     assert [figure["params"] for figure in figures] == list(CANDIDATES["collaborative"])
-    best = max(figures, key=lambda figure: figure["validation_ndcg"])
+    # The best figure, unless it beats the settings listed before it by no more than the noise margin.
+    best = figures[0]
+    for figure in figures[1:]:
+        if figure["validation_ndcg"] > best["validation_ndcg"] * (1 + MARGIN):
+            best = figure
+    assert best["validation_ndcg"] * (1 + MARGIN) >= max(figure["validation_ndcg"] for figure in figures)
     assert chosen["collaborative"] == best["params"] == report["collaborative"]["chosen"]
     # the model handed on (what hybrid and multi tune on) is the one fitted with the chosen setting
     for name, value in chosen["collaborative"].items():
