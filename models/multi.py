@@ -173,10 +173,10 @@ def train_ranker(block: CandidateBlock, labels: np.ndarray, seed: int, max_rows:
     if labels[stack].sum() > 0 and labels[stack].sum() < len(stack):
         outputs = np.stack([ranker.learner_score(name, block.features[stack]) for name in ranker.learner_names], axis=1)
         stacker = LogisticRegression(C=1.0, max_iter=1000).fit(_logit(outputs), labels[stack])
-        spec["combination"] = {"kind": "stacking", "weights": stacker.coef_[0].tolist(),
-                               "intercept": float(stacker.intercept_[0]), "learners": ranker.learner_names}
-        spec["combination"] = _choose_combination(spec["combination"], ranker.learner_names, _logit(outputs),
-                                                  labels[stack], block.users[stack], rng)
+        stacking = {"kind": "stacking", "weights": stacker.coef_[0].tolist(),
+                    "intercept": float(stacker.intercept_[0]), "learners": ranker.learner_names}
+        spec["combination"] = _choose_combination(stacking, ranker.learner_names, _logit(outputs), labels[stack],
+                                                  block.users[stack], rng)
     return MultiRanker(spec, arrays), fitted
 
 

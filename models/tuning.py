@@ -4,8 +4,8 @@ Matrix factorisation and the collaborative generator want different settings on 
 shop's sparse baskets like a small, lightly regularised factor model; a film shop's dense ratings a wider,
 more regularised one, and more weight on similar shoppers. A shop cannot be asked to know this, so training
 fits each candidate in ``CANDIDATES`` on the data before the validation period, keeps the one with the best
-validation NDCG@10 (by more than ``MARGIN``), and records every figure. ``shopgraph train`` and ``shopgraph evaluate`` both choose this
-way, so the models scored in memory and the models the shop serves are the same models.
+validation NDCG@10 (by more than ``MARGIN``), and records every figure. ``shopgraph train`` and ``shopgraph
+evaluate`` both choose this way, so the models scored in memory and the models the shop serves are the same models.
 
 Only settings whose effect the served lists keep are weighed. EASE weights as the collaborative generator's
 product neighbours won on validation in memory and lost as served: the multi ranker learnt to trust
