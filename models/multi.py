@@ -25,6 +25,7 @@ from shopgraph.models.generators import GENERATORS, fit_with_validation
 from shopgraph.models.ranker_inference import MultiRanker, _logit
 from shopgraph.models.splits import Split
 from shopgraph.models.tf_support import tensorflow
+from shopgraph.models.tuning import MARGIN
 
 LEARNERS = ("decision_tree", "random_forest", "gradient_boosting", "neural_net")
 
@@ -182,7 +183,8 @@ def train_ranker(block: CandidateBlock, labels: np.ndarray, seed: int, max_rows:
 
 def _choose_combination(stacking: dict[str, Any], learners: list[str], logits: np.ndarray, labels: np.ndarray,
                         users: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
-    """The stacking, or the one learner that ranks the held-out validation shoppers better (NDCG@10).
+    """The stacking, or the one learner that ranks the held-out validation shoppers better (NDCG@10, by more than
+    ``models.tuning.MARGIN``).
 
     The stacker is fitted pointwise, so it may rank worse than its best learner (on MovieLens a network alone
     beats the stack by 1.5%). Both are compared on the shoppers the learners never saw, the stacker cross-fitted
@@ -199,9 +201,10 @@ def _choose_combination(stacking: dict[str, Any], learners: list[str], logits: n
             logits[apply])
     figures = {"stacking": _ndcg_at_10(stacked, labels, users)}
     figures.update({name: _ndcg_at_10(logits[:, i], labels, users) for i, name in enumerate(learners)})
-    best = max(figures, key=lambda name: (figures[name], name == "stacking"))
+    best = max(learners, key=lambda name: figures[name])
     rounded = {name: round(value, 5) for name, value in figures.items()}
-    if best == "stacking":
+    # As for generator settings, a difference within the margin is the validation shoppers' noise.
+    if figures[best] <= figures["stacking"] * (1 + MARGIN):
         return {**stacking, "validation_ndcg": rounded}
     return {"kind": "learner", "learner": best, "validation_ndcg": rounded}
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from shopgraph.models.multi import _choose_combination
 from shopgraph.models.ranker_inference import MultiRanker
+from shopgraph.models.tuning import MARGIN
 
 STACKING = {"kind": "stacking", "weights": [0.5, 0.5], "intercept": 0.0, "learners": ["forest", "network"]}
 
@@ -30,7 +31,20 @@ def test_a_learner_that_ranks_better_than_the_stacking_is_served_alone():
     chosen = _choose_combination(STACKING, ["forest", "network"], logits, labels, users, rng)
 
     assert chosen["kind"] == "learner" and chosen["learner"] == "network"
-    assert chosen["validation_ndcg"]["network"] > chosen["validation_ndcg"]["forest"]
+    assert chosen["validation_ndcg"]["network"] > chosen["validation_ndcg"]["stacking"] * (1 + MARGIN)
+
+
+def test_a_learner_within_the_noise_margin_of_the_stacking_leaves_the_stacking_served():
+    users, labels, rng = shoppers(seed=2)
+    signal = labels * 2.0 + rng.normal(scale=0.5, size=len(users))
+    # Two learners that rank alike: the stacking of both ranks as well as either, give or take noise.
+    logits = np.stack([signal + rng.normal(scale=0.05, size=len(users)), signal], axis=1)
+
+    chosen = _choose_combination(STACKING, ["forest", "network"], logits, labels, users, rng)
+
+    figures = chosen["validation_ndcg"]
+    assert abs(figures["network"] - figures["stacking"]) <= MARGIN * figures["stacking"]
+    assert chosen["kind"] == "stacking"
 
 
 def test_the_stacking_stays_when_each_learner_sees_half_of_the_answer():

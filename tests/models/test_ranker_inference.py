@@ -7,6 +7,7 @@ import pytest
 from shopgraph.models.features import FEATURES, CandidateBlock
 from shopgraph.models.multi import train_ranker
 from shopgraph.models.ranker_inference import MultiRanker
+from shopgraph.models.tuning import MARGIN
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +46,12 @@ def test_the_combination_stacks_the_learners_and_ranks_the_signal_first(trained)
     figures = combination["validation_ndcg"]
     assert set(figures) == {"stacking", "decision_tree", "random_forest", "gradient_boosting", "neural_net"}
     # Served: the stacking of the four, or the one learner that ranked held-out validation shoppers better.
+    # A learner replaces the stacking only when it is better by more than the noise margin.
     if combination["kind"] == "stacking":
-        assert len(combination["weights"]) == 4 and figures["stacking"] == max(figures.values())
+        assert len(combination["weights"]) == 4 and figures["stacking"] * (1 + MARGIN) >= max(figures.values())
     else:
-        assert combination["kind"] == "learner" and figures[combination["learner"]] > figures["stacking"]
+        assert combination["kind"] == "learner"
+        assert figures[combination["learner"]] > figures["stacking"] * (1 + MARGIN)
     combined = ranker.score(test)
     assert combined.shape == (500,) and np.all((combined >= 0) & (combined <= 1))
     signal = 1.5 * test[:, 0] - test[:, 1]
