@@ -9,7 +9,7 @@ lists strong, where co-occurrence counts (``collaborative``) keep recommending w
 
 What the shop serves must be what was trained and tuned, so the model is kept in the shape the graph walks:
 - each product keeps its ``neighbours`` strongest weights, negative ones included (a product may predict
-  against another: dropping those costs a tenth of the model's NDCG on MovieLens), published as
+  against another: dropping those costs about 4% of the model's NDCG@10 on MovieLens), published as
   ``(:Product)-[:PREDICTS {score, version}]->(:Product)`` (``models.publish``);
 - a shopper's score for j sums the weights towards j from their ``history`` latest products, every product
   counting once -- exactly what cypher/item_regression.cypher adds up from the shopper's node.
@@ -19,7 +19,8 @@ MovieLens-100k protocol, 200 neighbours and 300 products keep NDCG@10 within 1% 
 shop's validation split chooses between 100 and 200 (``models.tuning``).
 
 The weights are learnt over the ``max_products`` products with most shoppers (a dense products x products
-inverse: 5,000 of them take about 200 MB and a few seconds); the others neither predict nor are predicted.
+inverse: for 5,000 of them, a few dense 200 MB matrices and a few seconds); the others neither predict nor are
+predicted.
 """
 from __future__ import annotations
 
