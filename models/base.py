@@ -193,6 +193,19 @@ def _mask(block: np.ndarray, rows: sp.csr_matrix) -> None:
     block[rows.row, rows.col] = -np.inf
 
 
+def leading_entries(matrix: sp.csr_matrix, k: int, by_size: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(indices, values), rows x k: each row's k largest stored entries (by absolute value with ``by_size``),
+    largest first, ties in stored order; -1 and 0 where a row has fewer. The neighbour files' layout."""
+    indices = np.full((matrix.shape[0], k), -1, dtype=np.int32)
+    values = np.zeros((matrix.shape[0], k), dtype=np.float32)
+    for item in range(matrix.shape[0]):
+        row = matrix[item]
+        order = np.argsort(-(np.abs(row.data) if by_size else row.data), kind="stable")[:k]
+        indices[item, :len(order)] = row.indices[order]
+        values[item, :len(order)] = row.data[order]
+    return indices, values
+
+
 def csr_arrays(matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
     matrix = matrix.tocsr()
     return {"data": matrix.data.astype(np.float32), "indices": matrix.indices.astype(np.int32),

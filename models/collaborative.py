@@ -16,7 +16,7 @@ from typing import TypeVar
 import numpy as np
 import scipy.sparse as sp
 
-from shopgraph.models.base import Recommender, csr_arrays, csr_from_arrays, top_k
+from shopgraph.models.base import Recommender, csr_arrays, csr_from_arrays, leading_entries, top_k
 from shopgraph.models.data import Interactions
 
 BOUGHT_WITH_NEIGHBOURS = 20
@@ -88,14 +88,7 @@ class ItemItemRecommender(Recommender):
 
     def bought_with(self, k: int = BOUGHT_WITH_NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
         """(indices, scores) products x k: each product's strongest co-interaction neighbours."""
-        block_indices = np.full((self.n_products, k), -1, dtype=np.int32)
-        block_scores = np.zeros((self.n_products, k), dtype=np.float32)
-        for item in range(self.n_products):
-            row = self.similarity[item]
-            order = np.argsort(-row.data, kind="stable")[:k]
-            block_indices[item, :len(order)] = row.indices[order]
-            block_scores[item, :len(order)] = row.data[order]
-        return block_indices, block_scores
+        return leading_entries(self.similarity, k)
 
     def _state(self):
         arrays = {f"sim_{k}": v for k, v in csr_arrays(self.similarity).items()}

@@ -28,7 +28,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
-from shopgraph.models.base import Recommender, csr_arrays, csr_from_arrays
+from shopgraph.models.base import Recommender, csr_arrays, csr_from_arrays, leading_entries
 from shopgraph.models.data import Interactions
 
 
@@ -77,7 +77,8 @@ class ItemRegressionRecommender(Recommender):
                              shape=(n_products, n_products))
 
     def score(self, user_indices):
-        return np.asarray((self.user_rows[np.atleast_1d(user_indices)] @ self._require_fitted_weights()).todense())
+        self._require_fitted()
+        return np.asarray((self.user_rows[np.atleast_1d(user_indices)] @ self.weights).todense())
 
     def item_similarity(self, item_indices):
         return np.asarray(self.weights[np.atleast_1d(item_indices)].todense())
@@ -85,19 +86,7 @@ class ItemRegressionRecommender(Recommender):
     def predicts(self) -> tuple[np.ndarray, np.ndarray]:
         """(indices, scores), products x ``neighbours``: each product's PREDICTS edges, largest weights first (-1 and
         0 where it has fewer)."""
-        k = int(self.params["neighbours"])
-        indices = np.full((self.n_products, k), -1, dtype=np.int32)
-        scores = np.zeros((self.n_products, k), dtype=np.float32)
-        for item in range(self.n_products):
-            row = self.weights[item]
-            order = np.argsort(-np.abs(row.data), kind="stable")[:k]
-            indices[item, :len(order)] = row.indices[order]
-            scores[item, :len(order)] = row.data[order]
-        return indices, scores
-
-    def _require_fitted_weights(self) -> sp.csr_matrix:
-        self._require_fitted()
-        return self.weights
+        return leading_entries(self.weights, int(self.params["neighbours"]), by_size=True)
 
     def _state(self):
         arrays = {f"weights_{k}": v for k, v in csr_arrays(self.weights).items()}
