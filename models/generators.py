@@ -70,10 +70,16 @@ def fit_with_validation(interactions: Interactions, validation: dict[str, Any], 
 
 def validation_cutoff(interactions: Interactions, validation: dict[str, Any]) -> pd.Timestamp | None:
     """Where a temporal validation carve starts (None for a random one): training's strategy files read the graph
-    as of this moment, so it must be the carve's own."""
+    as of this moment, so it must be the carve's own.
+
+    The period is counted back from the shop's last purchase, not its last event: what it holds out is purchases,
+    and a shop's latest events may be likes or views long after its last sale."""
     if validation.get("kind", "temporal") != "temporal":
         return None
-    return interactions.reference_time - pd.Timedelta(days=float(validation.get("days", 30)))
+    events = interactions.events
+    purchases = events.loc[events["type"] == "purchase", "timestamp"]
+    last = purchases.max() if not purchases.empty else interactions.reference_time
+    return last - pd.Timedelta(days=float(validation.get("days", 30)))
 
 
 def carve_validation(interactions: Interactions, validation: dict[str, Any], seed: int = 42) -> Split:

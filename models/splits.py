@@ -38,6 +38,8 @@ def temporal_split(interactions: Interactions, cutoff: pd.Timestamp | str, types
     known_products = np.flatnonzero(np.asarray(seen.sum(axis=0)).ravel() > 0)
     later = later[later["user"].isin(known_users) & later["product"].isin(known_products)]
     pairs = later[["user", "product"]].drop_duplicates()
+    if pairs.empty:  # nothing bought after the cutoff: an empty test, not a sparse index of nothing
+        return Split(train, {})
     is_new = np.asarray(seen[pairs["user"].to_numpy(), pairs["product"].to_numpy()]).ravel() == 0
     return Split(train, _grouped(pairs[is_new]))
 

@@ -54,12 +54,14 @@ class NothingToLearn(ValueError):
 
 
 def validation_for(interactions: Interactions) -> dict[str, Any]:
-    """Hold out the last 30 days when the shop has purchases over at least 60 days, else a random quarter."""
+    """Hold out the last 30 days of purchases when the shop has purchases over at least 60 days and those days
+    hold new products for known shoppers to tune on; else a random quarter."""
     purchases = interactions.events[interactions.events["type"] == "purchase"]
     if not purchases.empty:
         span = purchases["timestamp"].max() - purchases["timestamp"].min()
-        if span >= pd.Timedelta(days=2 * TEMPORAL_VALIDATION_DAYS):
-            return {"kind": "temporal", "days": TEMPORAL_VALIDATION_DAYS}
+        temporal = {"kind": "temporal", "days": TEMPORAL_VALIDATION_DAYS}
+        if span >= pd.Timedelta(days=2 * TEMPORAL_VALIDATION_DAYS) and carve_validation(interactions, temporal).test:
+            return temporal
     return {"kind": "random", "share": 0.25}
 
 
