@@ -17,15 +17,23 @@ WITH live, s, max(r.at) AS at
 ORDER BY at DESC, s.id
 LIMIT $takenLimit
 WITH live, collect(s) AS taken
-UNWIND taken AS s
-MATCH (s)-[w:PREDICTS {version: live}]->(p:Product)
+// Summed per product inside the subquery, so the aggregation is keyed by the product alone (not by the list of
+// taken products as well), and the products taken are struck out only from the best rows: at most takenLimit of
+// them can be, so predicted + takenLimit rows suffice. Each edge costs its traversal, its version and its score.
+CALL (live, taken) {
+  UNWIND taken AS s
+  MATCH (s)-[w:PREDICTS {version: live}]->(p)
+  WITH p, sum(w.score) AS score, collect([w.score, s]) AS lent
+  WHERE score > 0
+  RETURN p, score, lent
+  ORDER BY score DESC
+  LIMIT $predicted + $takenLimit
+}
+WITH p, score, lent
 WHERE NOT p IN taken
-WITH p, s, w.score AS weight
-ORDER BY weight DESC
-WITH p, sum(weight) AS score, head(collect(s)) AS strongest
-WHERE score > 0
 ORDER BY score DESC, p.id
 LIMIT $predicted
+WITH p, score, reduce(best = lent[0], pair IN lent | CASE WHEN pair[0] > best[0] THEN pair ELSE best END)[1] AS strongest
 RETURN 'item_regression' AS source, p.id AS productId, score,
        {kind: CASE WHEN COUNT { (strongest)<-[:RATED]-() } > COUNT { (strongest)<-[:PURCHASED]-() }
                    THEN 'rated_with' ELSE 'bought_with' END,
