@@ -1,5 +1,5 @@
-"""The multi-model ranker: candidates from every generator, features per pair, learners from several
-families, combined by stacking.
+"""The multi-model ranker: candidates from every generator whose served scores are its trained ones
+(``models.features.SCORED``), features per pair, learners from several families, combined by stacking.
 
 Training happens on a validation period carved out of the training data (``carve_validation``):
 generators fitted on what came before it propose candidates, a candidate is positive when the
@@ -20,7 +20,7 @@ import numpy as np
 
 from shopgraph.models.base import Recommender, csr_arrays, csr_from_arrays
 from shopgraph.models.data import Interactions
-from shopgraph.models.features import CandidateBlock, ShopFacts, candidate_features
+from shopgraph.models.features import SCORED, CandidateBlock, ShopFacts, candidate_features
 from shopgraph.models.generators import GENERATORS, fit_with_validation
 from shopgraph.models.ranker_inference import MultiRanker, _logit
 from shopgraph.models.splits import Split
@@ -66,14 +66,17 @@ class MultiRecommender(Recommender):
     def _train(self, interactions, generators, validation_generators, split: Split, files=None) -> None:
         seed = int(self.params["seed"])
         users = np.array(sorted(u for u, items in split.test.items() if items), dtype=np.int64)
-        block = candidate_features(validation_generators, ShopFacts.from_interactions(split.train), users,
+        pooled = {name: model for name, model in validation_generators.items() if name in SCORED}
+        block = candidate_features(pooled, ShopFacts.from_interactions(split.train), users,
                                    int(self.params["per_generator"]), files=files)
         pairs = zip(block.users, block.products, strict=True)
         labels = np.fromiter((p in split.test.get(int(u), ()) for u, p in pairs),
                              dtype=bool, count=len(block)).astype(np.int8)
         self.ranker, _ = train_ranker(block, labels, seed, int(self.params["max_training_rows"]),
                                       float(self.params["stack_share"]), int(self.params["mlp_epochs"]))
-        self.generators = {name: generators[name] for name in GENERATORS if name in generators}
+        # Serving asks these generators (and the candidate-source files) for the ranker's candidates.
+        self.generators = {name: generators[name] for name in GENERATORS if name in generators and name in pooled}
+        self.ranker.spec["candidates"] = list(self.generators)
         self.facts = ShopFacts.from_interactions(interactions)
         wanted = sum(len(split.test[int(u)]) for u in users)
         # candidate_recall: the share of validation purchases that some generator proposed at all.

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from shopgraph.graph.recommendations import ShopperHistory
-from shopgraph.models.candidate_sources import STRATEGY_GENERATORS, CandidateSources
+from shopgraph.models.candidate_sources import CANDIDATE_FILES, STRATEGY_GENERATORS, CandidateSources
 from shopgraph.models.rules import Ranked
 from shopgraph.models.serving_artefacts import ArtefactWatch
 from shopgraph.models.serving_blend import CandidatePool, Seeds, blend, taste_vector
@@ -43,6 +43,15 @@ class Ranker:
         self.artefacts = artefacts
         self.sources = sources
         self.reasons = reasons
+
+    def generators(self, strategy: str) -> tuple[str, ...]:
+        """The generators whose candidates the strategy ranks. The trained multi ranker names its own: those whose
+        served scores are the ones it learnt from (``models.features.SCORED``). Untrained, multi is the blend of
+        them all."""
+        ranker = self.artefacts.ranker() if strategy == "multi" else None
+        if ranker is not None and "candidates" in ranker.spec:
+            return (*ranker.spec["candidates"], CANDIDATE_FILES)
+        return STRATEGY_GENERATORS[strategy]
 
     def rank(self, strategy: str, history: ShopperHistory, seeds: Seeds, seeds_from_views: bool,
              pool: CandidatePool) -> list[Ranked]:

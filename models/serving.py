@@ -323,7 +323,7 @@ class RecommendationService:
         products to at least ``k``; and those exclusions (which merchandiser rules must respect too)."""
         seeds, seeds_from_views = choose_seeds(history, self.limits.seeds)
         if strategy in STRATEGY_GENERATORS:
-            pool = self.sources.generate(history, seeds, STRATEGY_GENERATORS[strategy])
+            pool = self.sources.generate(history, seeds, self.ranker.generators(strategy))
             ranked = self.ranker.rank(strategy, history, seeds, seeds_from_views, pool)
         else:
             rows = self.sources.from_file(history.user_id, seeds, strategy)

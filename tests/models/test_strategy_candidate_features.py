@@ -9,9 +9,8 @@ import pytest
 
 from shopgraph.loaders.writer import write_tables
 from shopgraph.models.artefacts import read_metadata
-from shopgraph.models.candidate_sources import STRATEGY_GENERATORS
 from shopgraph.models.data import interactions_from_graph
-from shopgraph.models.features import ABSENT_RANK
+from shopgraph.models.features import ABSENT_RANK, UNREPRODUCED
 from shopgraph.models.file_candidates import cutoff, seeds_before
 from shopgraph.models.publish import publish
 from shopgraph.models.ranker_inference import MultiRanker
@@ -73,7 +72,7 @@ def test_a_candidate_source_becomes_a_ranker_column_and_a_blend_weight(synthetic
     names = list(service.artefacts.ranker().features)
     history = service.repository.history("u01")
     seeds, from_views = choose_seeds(history, service.limits.seeds)
-    pool = service.sources.generate(history, seeds, STRATEGY_GENERATORS["multi"])
+    pool = service.sources.generate(history, seeds, service.ranker.generators("multi"))
     rows = library.candidates(synthetic_graph, "aisle_sellers", user_id="u01", k=50, seeds=seeds)
     best = max(row.score for row in rows)
 
@@ -90,8 +89,29 @@ def test_a_candidate_source_becomes_a_ranker_column_and_a_blend_weight(synthetic
     gone = RecommendationService(synthetic_graph, artefacts_dir=tmp_path / "artifacts",
                                  strategy_library=StrategyLibrary([tmp_path / "empty"], log=False),
                                  version_check_seconds=0)
-    pool = gone.sources.generate(history, seeds, STRATEGY_GENERATORS["multi"])
+    pool = gone.sources.generate(history, seeds, gone.ranker.generators("multi"))
     matrix = gone.ranker.features(names, history, seeds, pool)
     assert np.all(matrix[:, names.index(COLUMNS[0])] == 0.0)
     assert np.all(matrix[:, names.index(COLUMNS[1])] == ABSENT_RANK)
     assert len(gone.recommend("u01", 10, "multi")) == 10
+
+
+def test_the_multi_ranker_ranks_only_candidates_whose_scores_serving_reproduces(synthetic_graph, tmp_path):
+    """Served, the collaborative and content walks are bounded by a shopper's recent seeds, while in training those
+    models score the whole history: the multi ranker is neither trained on their candidates nor served them, and
+    hybrid still blends them."""
+    interactions = interactions_from_graph(synthetic_graph)
+    folder = train_all(interactions, seed=3, progress=False, root=tmp_path / "artifacts",
+                       generator_params=GENERATORS_64, graph=synthetic_graph,
+                       strategy_library=StrategyLibrary([tmp_path / "none"], log=False))
+    assert MultiRanker.load(folder).spec["candidates"] == ["popular", "trending", "item_regression", "mf", "embedding"]
+
+    publish(synthetic_graph, folder)
+    service = RecommendationService(synthetic_graph, artefacts_dir=tmp_path / "artifacts", version_check_seconds=0)
+    history = service.repository.history("u01")
+    seeds, _ = choose_seeds(history, service.limits.seeds)
+    multi = service.sources.generate(history, seeds, service.ranker.generators("multi")).scores
+    hybrid = service.sources.generate(history, seeds, service.ranker.generators("hybrid")).scores
+    assert {"item_regression", "mf"} <= set(multi) and not set(UNREPRODUCED) & set(multi)
+    assert set(UNREPRODUCED) <= set(hybrid)
+    assert len(service.recommend("u01", 10, "multi")) == 10
