@@ -26,6 +26,7 @@ from shopgraph.models.diversity import category_keys, choose_cap
 from shopgraph.models.generators import GENERATORS, carve_validation, fit_generators
 from shopgraph.models.hybrid import HybridRecommender
 from shopgraph.models.multi import MultiRecommender
+from shopgraph.models.splits import Split
 from shopgraph.models.tuning import fit_and_choose
 
 MODELS = (*GENERATORS, "hybrid", "multi")
@@ -56,13 +57,21 @@ class NothingToLearn(ValueError):
 def validation_for(interactions: Interactions) -> dict[str, Any]:
     """Hold out the last 30 days of purchases when the shop has purchases over at least 60 days and those days
     hold new products for known shoppers to tune on; else a random quarter."""
+    return validation_split(interactions)[0]
+
+
+def validation_split(interactions: Interactions, seed: int = 42) -> tuple[dict[str, Any], Split]:
+    """``validation_for``'s choice and the split it carves (the temporal one is carved to be checked anyway)."""
     purchases = interactions.events[interactions.events["type"] == "purchase"]
     if not purchases.empty:
         span = purchases["timestamp"].max() - purchases["timestamp"].min()
         temporal = {"kind": "temporal", "days": TEMPORAL_VALIDATION_DAYS}
-        if span >= pd.Timedelta(days=2 * TEMPORAL_VALIDATION_DAYS) and carve_validation(interactions, temporal).test:
-            return temporal
-    return {"kind": "random", "share": 0.25}
+        if span >= pd.Timedelta(days=2 * TEMPORAL_VALIDATION_DAYS):
+            split = carve_validation(interactions, temporal, seed)
+            if split.test:
+                return temporal, split
+    chosen = {"kind": "random", "share": 0.25}
+    return chosen, carve_validation(interactions, chosen, seed)
 
 
 def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, seed: int = 42,
@@ -105,8 +114,7 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
     validation_generators: dict = {}
     tuning: dict[str, Any] = {}
     if {"hybrid", "multi"} & wanted:
-        validation_spec = validation_for(interactions)
-        split = carve_validation(interactions, validation_spec, seed)
+        validation_spec, split = validation_split(interactions, seed)
         for name in bar(needed, "train on the period before validation"):
             fitted, chosen, weighed = fit_and_choose(split, seed, (name,), fixed=generator_params)
             validation_generators.update(fitted)
