@@ -16,7 +16,8 @@ CALL () {
 }
 MATCH (p:Product)
 WITH p, meanReview,
-     COUNT { (p)<-[:PURCHASED|LIKED]-() } + COUNT { (p)<-[r:RATED]-() WHERE r.rating >= 4 } AS shoppers
+     COUNT { MATCH (p)<-[r:PURCHASED|LIKED|RATED]-(u:User) WHERE r.rating IS NULL OR r.rating >= 4
+             RETURN DISTINCT u } AS shoppers
 WITH p, shoppers,
      CASE WHEN shoppers > 0 THEN toFloat(shoppers)
           WHEN meanReview IS NOT NULL AND p.ratingCount > 0 AND p.avgRating IS NOT NULL

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shopgraph.graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
-from shopgraph.models.rules import Ranked
+from shopgraph.models.rules import Ranked, excluded_products
 from shopgraph.models.serving_blend import (
     CandidatePool,
     ProductVectors,
@@ -62,7 +62,8 @@ class Limits:
     buyers_per_seed: int = 25      # latest shoppers read per live seed for "shoppers like you"
     neighbours: int = 10           # shoppers like you kept
     products_per_neighbour: int = 20
-    vector_candidates: int = 100   # mf candidates
+    per_generator: int = 100       # mf, embedding, trending and popular candidates the shopper has not taken (as
+                                   # the multi ranker is trained: models.multi "per_generator")
     taken: int = 300               # latest products the item_regression walk starts from (as trained)
     predicted: int = 100           # item_regression candidates
     global_list: int = 1000        # trending / popular products kept in memory (the multi ranker ranks them)
@@ -131,18 +132,22 @@ class CandidateSources:
                 groups=limits.groups, limit=limits.per_source, basketsPerSeed=limits.baskets_per_seed,
                 maxBasket=limits.max_basket, buyersPerSeed=limits.buyers_per_seed, neighbours=limits.neighbours,
                 productsPerNeighbour=limits.products_per_neighbour, takenLimit=limits.taken,
-                predicted=limits.predicted, **params)
-        if "trending" in generators:
-            rows += self.trending.get()[:limits.per_source]
-        if "popular" in generators:
-            rows += self.popular.get()[:limits.per_source]
+                predicted=limits.predicted, nearest=limits.per_generator, **params)
+        # mf, embedding, trending and popular propose the best products the shopper may still be shown, as many
+        # as training proposed, however many of the best ones the shopper took already.
+        excluded = excluded_products(history)
+        rows = [row for row in rows if row.source != "embedding_neighbours"] + _open(
+            [row for row in rows if row.source == "embedding_neighbours"], excluded, limits.per_generator)
+        for shop_wide in ("trending", "popular"):
+            if shop_wide in generators:
+                rows += _open(getattr(self, shop_wide).get(), excluded, limits.per_generator)
         add_source_rows(pool, rows)
         taken = taken_products(history)
         if "embedding" in pool.scores and taste is not None:
             rescale_like_training(pool, "embedding", taste, vectors, taken)
         if "mf" in generators:
             add_vector_scores(pool, "mf", taste_vector(history.mf, seeds, vectors, "mf"), vectors,
-                              limits.vector_candidates, taken)
+                              limits.per_generator, taken, excluded)
         if CANDIDATE_FILES in generators and seeds:
             self.add_candidate_files(pool, history.user_id, seeds)
         return pool
@@ -189,3 +194,8 @@ class CandidateSources:
         if current is not None:
             self.on_new_version()
         return self._loaded_vectors
+
+
+def _open(rows: list[Candidate], excluded: Set[str], limit: int) -> list[Candidate]:
+    """The first ``limit`` rows whose products the shopper may be shown."""
+    return [row for row in rows if row.product_id not in excluded][:limit]

@@ -184,9 +184,8 @@ def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: b
 
     stage("peers")
     for name in ("popularity", "als", "ease"):
-        key = "popular" if name == "popularity" else name
-        params, tuning = _tune_peer(key, validation, seed)
-        model = _peer(key, params, seed).fit(split.train)
+        params, tuning = _tune_peer(name, validation, seed)
+        model = _peer(name, params, seed).fit(split.train)
         record(name, "peer", model, model.fit_seconds, params=params, tuning_seconds=round(tuning, 2))
     bar.update()
 
@@ -198,8 +197,7 @@ def evaluate(dataset: str, path: Path | None = None, seed: int = 42, progress: b
     stage("generators")
     generators = fit_generators(split.train, seed, chosen)
     for name in GENERATORS:
-        if name != "popular":  # the popularity peer is the same model
-            record(name, "shopgraph", generators[name], generators[name].fit_seconds)
+        record(name, "shopgraph", generators[name], generators[name].fit_seconds)
     generator_seconds = sum(m.fit_seconds for m in generators.values()) + sum(
         m.fit_seconds for m in validation_generators.values())
     bar.update()

@@ -175,11 +175,16 @@ def _compared(blocks: dict, name: str, row: np.ndarray, product: np.ndarray) -> 
     return np.nan_to_num(blocks[name][0][row, product], neginf=0.0)
 
 
-def _global_ranks(scores: np.ndarray) -> np.ndarray:
+def shop_wide_columns(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(score over the best, global rank) per product of a shop-wide generator, as serving reads them from the
+    graph's list: only products with a positive score, in the first ``ABSENT_RANK`` places, are on it."""
     order = np.argsort(-scores, kind="stable")
     ranks = np.empty(len(scores), dtype=np.float32)
     ranks[order] = np.arange(1, len(scores) + 1)
-    return np.minimum(ranks, ABSENT_RANK)
+    listed = (scores > 0) & (ranks <= ABSENT_RANK)
+    top = scores.max(initial=0.0)
+    return (np.where(listed, scores / (top if top > 0 else 1.0), 0.0),
+            np.where(listed, ranks, ABSENT_RANK).astype(np.float32))
 
 
 def pair_features(facts: ShopFacts, user: np.ndarray, product: np.ndarray,
@@ -218,9 +223,8 @@ def candidate_features(generators: dict, facts: ShopFacts, user_indices, per_gen
     product_level = {}
     for name in PRODUCT_LEVEL:
         if name in generators:
-            raw = np.asarray(generators[name].score(np.zeros(1, dtype=np.int64)))[0]
-            top = raw.max()
-            product_level[name] = (raw / top if top > 0 else raw, _global_ranks(raw))
+            product_level[name] = shop_wide_columns(
+                np.asarray(generators[name].score(np.zeros(1, dtype=np.int64)))[0])
     parts_users, parts_products, parts_features = [], [], []
     for start in range(0, len(users), batch):
         chunk = users[start:start + batch]
@@ -233,6 +237,8 @@ def candidate_features(generators: dict, facts: ShopFacts, user_indices, per_gen
             block = np.asarray(model.score(chunk), dtype=np.float32).copy()
             if filter_seen:
                 block[seen_rows.row, seen_rows.col] = -np.inf
+            if name in PRODUCT_LEVEL:    # the graph's shop-wide lists hold only products with a positive score
+                block[block <= 0] = -np.inf
             n = min(per_generator, block.shape[1])
             top = np.argpartition(-block, n - 1, axis=1)[:, :n]
             top_scores = np.take_along_axis(block, top, axis=1)

@@ -20,11 +20,11 @@ from shopgraph.models.embedding import EmbeddingRecommender
 from shopgraph.models.features import GENERATORS
 from shopgraph.models.item_regression import ItemRegressionRecommender
 from shopgraph.models.mf import MFRecommender
-from shopgraph.models.popularity import PopularityRecommender, TrendingRecommender
+from shopgraph.models.popularity import PopularRecommender, TrendingRecommender
 from shopgraph.models.splits import Split, random_split, temporal_split
 
 GENERATOR_CLASSES: dict[str, type[Recommender]] = {
-    "popular": PopularityRecommender,
+    "popular": PopularRecommender,
     "trending": TrendingRecommender,
     "content": ContentRecommender,
     "collaborative": CollaborativeRecommender,

@@ -224,16 +224,20 @@ def _untaken_range(scores: np.ndarray, vectors: ProductVectors, taken: set[str])
 
 
 def add_vector_scores(pool: CandidatePool, generator: str, taste: np.ndarray | None,
-                      vectors: ProductVectors | None, limit: int, taken: set[str]) -> None:
-    """The top ``limit`` products by ``vectors @ taste`` as ``generator``'s candidates ("mf": dot products
-    of factors), min-max scaled over every product not taken."""
+                      vectors: ProductVectors | None, limit: int, taken: set[str], excluded: set[str]) -> None:
+    """The top ``limit`` products not ``excluded`` by ``vectors @ taste`` as ``generator``'s candidates ("mf":
+    dot products of factors), min-max scaled over every product not taken."""
     matrix = getattr(vectors, generator, None) if vectors is not None else None
     if vectors is None or taste is None or matrix is None or len(taste) != matrix.shape[1]:
         return
     scores = matrix @ taste
     low, high = _untaken_range(scores, vectors, taken)
     span = (high - low) or 1.0
-    top = np.argpartition(-scores, min(limit, len(scores)) - 1)[:limit]
+    open_scores = scores.copy()
+    rows = vectors.rows_of(excluded)
+    open_scores[rows[rows >= 0]] = -np.inf
+    top = np.argpartition(-open_scores, min(limit, len(scores)) - 1)[:limit]
+    top = top[np.isfinite(open_scores[top])]
     pool.scores[generator] = {}
     for i in top:
         product_id = vectors.ids[i]

@@ -8,6 +8,7 @@ import pytest
 from shopgraph.graph.recommendations import RecommendationRepository
 from shopgraph.models.publish import PublishError, publish, publish_new_products
 from shopgraph.models.serving import RecommendationService
+from shopgraph.models.serving_blend import taken_products
 from tests.models.artefact_versions import PRODUCT_IDS, edges, write_version
 from tests.models.shop_fixture import PRODUCTS, USERS, build_shop
 
@@ -36,8 +37,11 @@ def test_publish_writes_edges_vectors_and_the_version(tiny_shop, tmp_path):
     alice = RecommendationRepository(tiny_shop).history("alice")
     assert (len(k1["embedding"]), len(k1["mf"]), len(alice.embedding), len(alice.mf)) == (64, 8, 64, 8)
     assert tiny_shop.read_value("published_model") == "20240201T000000Z"
-    found = tiny_shop.read("embedding_neighbours", vector=list(alice.embedding), limit=3)
+    found = tiny_shop.read("embedding_neighbours", vector=list(alice.embedding), nearest=3, userId=None, takenLimit=0)
     assert len(found) == 3, "the published embeddings are not in the vector index"
+    hers = tiny_shop.read("embedding_neighbours", vector=list(alice.embedding), nearest=3, userId="alice",
+                          takenLimit=300)
+    assert len(hers) == 3 + len(taken_products(alice)), "her own products would crowd new ones out"
 
 
 def test_a_new_version_replaces_the_previous_one(tiny_shop, tmp_path):
