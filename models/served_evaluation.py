@@ -46,9 +46,12 @@ CAP_VARIANTS = ("off", "3")
 COMMAND_TIMEOUT = 3600.0
 
 
-def training_tables(tables: Tables, interactions: Interactions, split: Split) -> Tables:
+def training_tables(tables: Tables, interactions: Interactions, split: Split,
+                    ending: pd.Timestamp | None = None) -> Tables:
     """The split's training part as loader tables: the protocol's products (every product it ranks over,
-    with the loader's text and categories), the shoppers with training events, and those events."""
+    with the loader's text and categories), the shoppers with training events, and those events. With ``ending``
+    (UTC, naive) every event is moved by the same amount so that the last one falls then: the times between
+    events, all that trending and recency read, stay as they were."""
     events = split.train.events
     frame = pd.DataFrame({
         "user_id": interactions.user_ids[events["user"].to_numpy()].astype(str),
@@ -59,6 +62,8 @@ def training_tables(tables: Tables, interactions: Interactions, split: Split) ->
         "order_id": events["order_id"].to_numpy(),
         "price": events["price"].to_numpy(),
     })
+    if ending is not None and len(frame):
+        frame["timestamp"] = frame["timestamp"] + (ending - frame["timestamp"].max())
     products = tables.products[tables.products["id"].astype(str).isin(set(interactions.product_ids))]
     shoppers = set(frame["user_id"])
     users = tables.users[tables.users["id"].astype(str).isin(shoppers)] if len(tables.users) else tables.users
@@ -124,7 +129,10 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
             started = time.perf_counter()
             say("served: loading the training part into a scratch Neo4j")
             with Graph(settings) as graph:
-                write_tables(graph, training_tables(tables, interactions, split), reset=True, progress=False)
+                # Dated so that training ended now: an event written later through the shop's own code (the acts
+                # below) then follows the training part by minutes, as in a live shop, not by years.
+                write_tables(graph, training_tables(tables, interactions, split, ending=_utc_now()), reset=True,
+                             progress=False)
             facts["seconds"]["load"] = round(time.perf_counter() - started, 1)
 
             started = time.perf_counter()
@@ -158,6 +166,10 @@ def served_rows(tables: Tables, interactions: Interactions, split: Split, protoc
                                             scratch_dir, logs, say)
                 facts["seconds"]["acted"] = round(time.perf_counter() - started, 1)
     return rows, facts
+
+
+def _utc_now() -> pd.Timestamp:
+    return pd.Timestamp.now(tz="UTC").tz_localize(None)
 
 
 def _trained_facts(artefacts: Path) -> dict[str, Any]:

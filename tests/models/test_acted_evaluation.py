@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from shopgraph.models.acted_evaluation import after_acts, first_acts, write_acts
+from shopgraph.graph.events import Feedback
+from shopgraph.models.acted_evaluation import act_event, after_acts, first_acts
 from tests.models.test_served_evaluation import tiny_retail_protocol
 
 
@@ -14,10 +15,13 @@ def test_each_shopper_with_two_test_products_acts_with_their_earliest(tmp_path):
 
     assert set(acts) == {user for user, products in split.test.items() if len(products) >= 2}
     events = interactions.events
+    when = []
     for user, (product, type_, _) in acts.items():
         assert product in split.test[user] and type_ == "purchase"
         theirs = events[(events["user"] == user) & events["product"].isin(split.test[user])]
         assert theirs["timestamp"].min() == theirs[theirs["product"] == product]["timestamp"].min()
+        when.append(theirs["timestamp"].min())
+    assert when == sorted(when), "the shoppers act in the order their acts happened"
 
 
 def test_after_the_act_only_the_other_test_products_are_to_find(tmp_path):
@@ -40,7 +44,8 @@ def test_an_act_is_written_as_the_api_writes_the_event(graph, tmp_path):
     write_tables(graph, training_tables(tables, interactions, split), reset=True, progress=False)
     acts = dict(list(first_acts(interactions, split).items())[:2])
 
-    write_acts(graph, interactions, acts)
+    for user, act in acts.items():
+        Feedback(graph).record(str(interactions.user_ids[user]), act_event(interactions, act))
 
     for user, (product, _, _) in acts.items():
         rows = graph.read("MATCH (:User {id: $user})-[:PLACED]->(o:Order)-[:CONTAINS]->(:Product {id: $product}) "

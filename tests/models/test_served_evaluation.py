@@ -40,6 +40,17 @@ def test_the_served_shop_holds_the_training_part_only(tmp_path):
     assert set(shop.users["id"]) == set(shop.events["user_id"])
 
 
+def test_the_served_shop_may_be_dated_to_end_now_with_its_events_as_far_apart_as_they_were(tmp_path):
+    tables, interactions, split = tiny_retail_protocol(tmp_path)
+    ending = pd.Timestamp("2026-12-01 10:00:00")
+
+    as_it_was = training_tables(tables, interactions, split).events["timestamp"]
+    dated = training_tables(tables, interactions, split, ending=ending).events["timestamp"]
+
+    assert dated.max() == ending and as_it_was.max() < CUTOFF
+    assert ((dated - as_it_was) == (ending - as_it_was.max())).all()
+
+
 def test_served_lists_are_scored_as_the_protocol_scores_lists(tmp_path):
     tables, interactions, split = tiny_retail_protocol(tmp_path)
     user = next(iter(split.test))
