@@ -63,12 +63,6 @@ def act_event(interactions: Interactions, act: tuple[int, str, float]) -> Event:
     return parse_event(type_, str(interactions.product_ids[product]), int(value) if type_ == "rate" else None)
 
 
-def write_acts(graph: Graph, interactions: Interactions, acts: dict[int, tuple[int, str, float]]) -> None:
-    """Writes each act as the API writes the event, all in one transaction."""
-    Feedback(graph).record_many([(str(interactions.user_ids[user]), act_event(interactions, act))
-                                 for user, act in acts.items()])
-
-
 def acted_rows(settings: Neo4jSettings, env: dict[str, str], interactions: Interactions, split: Split,
                protocol_metrics: Iterable[str], k: int, strategy: str, scratch: Path, logs: Path,
                say: Callable[[str], None] = lambda message: None) -> list[dict[str, Any]]:
