@@ -10,10 +10,12 @@ them, so a product newer than the model counts too: ``ShopperState.candidates``)
 fold can show the shopper must not be shown (``ShopperState.excluded``). The list after an event costs one read,
 like a stored one. The stored ranking and the fresh candidates are then mixed:
 
-    score = (1 - FRESH_SHARE) * stored score / best stored score + FRESH_SHARE * fresh score / best fresh score
+    score = (1 - share) * stored score / best stored score + share * fresh score / best fresh score
 
-so what the shopper just did leads their list, the way a live build puts the newest seeds first, while the
-trained ranking fills the rest. Items the fresh walks found name the new product first in ``because``.
+so what the shopper just did moves their list, the way a live build puts the newest seeds first, while the
+trained ranking holds the rest. The share is the shop's: training chooses it on its validation split
+(``models.fold_tuning``), ``FRESH_SHARE`` when it could not. Items the fresh walks found name the new product
+first in ``because``.
 
 Fresh interactions with nothing positive to walk from (a dislike, a low rating) only take products out. A change
 that wrote nothing new (a like or cart line taken back), or more than ``FRESH_LIMIT`` interactions since the list
@@ -33,7 +35,7 @@ if TYPE_CHECKING:  # candidate_sources imports this module
 
 #: Interactions since the stored list beyond which folding gives way to a live build.
 FRESH_LIMIT = 10
-#: The share of a folded item's score that comes from what the shopper just did.
+#: The share of a folded item's score that comes from what the shopper just did, when training chose none.
 FRESH_SHARE = 0.5
 #: The candidate sources walked from fresh products: the graph's own neighbours, trained and live. The state read
 #: repeats their walks (cypher/shopper_state.cypher), so a change to one of these files belongs there too.
@@ -66,23 +68,24 @@ def foldable(fresh: tuple[Interaction, ...]) -> bool:
     return 0 < len(fresh) <= FRESH_LIMIT
 
 
-def fold(stored: list[Ranked], pool: CandidatePool, excluded: Set[str], reasons: int) -> list[Ranked]:
-    """The stored ranking with the fresh candidates of ``pool`` mixed in (module docstring), without
-    ``excluded``; best first."""
+def fold(stored: list[Ranked], pool: CandidatePool, excluded: Set[str], reasons: int,
+         share: float = FRESH_SHARE) -> list[Ranked]:
+    """The stored ranking with the fresh candidates of ``pool`` mixed in (module docstring), the fresh side
+    weighing ``share`` (training chooses it per shop: ``models.fold_tuning``), without ``excluded``; best first."""
     fresh = {item.product_id: item for item in blend(pool, FRESH_WEIGHTS, reasons)}
     best_stored = max((item.score for item in stored), default=0.0) or 1.0
     best_fresh = max((item.score for item in fresh.values()), default=0.0) or 1.0
     folded: dict[str, Ranked] = {}
     for item in stored:
         found = fresh.pop(item.product_id, None)
-        score = (1 - FRESH_SHARE) * item.score / best_stored
+        score = (1 - share) * item.score / best_stored
         because = item.because
         if found is not None:
-            score += FRESH_SHARE * found.score / best_fresh
+            score += share * found.score / best_fresh
             because = _merged(found.because, item.because, reasons)
         folded[item.product_id] = Ranked(item.product_id, score, because, item.category)
     for product_id, found in fresh.items():
-        folded[product_id] = Ranked(product_id, FRESH_SHARE * found.score / best_fresh, found.because)
+        folded[product_id] = Ranked(product_id, share * found.score / best_fresh, found.because)
     ranked = [item for item in folded.values() if item.product_id not in excluded]
     ranked.sort(key=lambda item: (-item.score, item.product_id))
     return ranked

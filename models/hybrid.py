@@ -51,7 +51,8 @@ class HybridRecommender(Recommender):
         self.fit_seconds = time.perf_counter() - started
         return self
 
-    def _tuning_users(self, split: Split) -> np.ndarray:
+    def tuning_users(self, split: Split) -> np.ndarray:
+        """The validation shoppers the blend is tuned on (at most ``tuning_users`` of them), in index order."""
         rng = np.random.default_rng(int(self.params["seed"]))
         users = np.array(sorted(u for u, items in split.test.items() if items), dtype=np.int64)
         if len(users) > int(self.params["tuning_users"]):
@@ -63,7 +64,7 @@ class HybridRecommender(Recommender):
         """The tuned blend over the generators fitted before the validation period, for the shoppers it was
         tuned on (their taken products at -inf), and what each took in that period: what training weighs
         choices made after ranking on (the diversity cap)."""
-        users = self._tuning_users(split)
+        users = self.tuning_users(split)
         seen = split.train.binary
         tuned = {name: model for name, model in validation_generators.items() if name in self.generators}
         total = self._blend(tuned, users, seen)
@@ -73,7 +74,7 @@ class HybridRecommender(Recommender):
 
     def _tune(self, generators, validation_generators, split: Split, files=None) -> None:
         self.generators = {name: generators[name] for name in GENERATORS if name in generators}
-        users = self._tuning_users(split)
+        users = self.tuning_users(split)
         seen = split.train.binary
         blocks = {name: normalised_scores(model, users, seen) for name, model in validation_generators.items()
                   if name in self.generators}

@@ -178,7 +178,7 @@ def _trained_facts(artefacts: Path) -> dict[str, Any]:
     if not versions:
         return {}
     metadata = json.loads(versions[-1].read_text())
-    return {key: metadata[key] for key in ("diversity", "generator_settings") if key in metadata}
+    return {key: metadata[key] for key in ("diversity", "fold", "generator_settings") if key in metadata}
 
 
 def with_in_memory(served: list[dict[str, Any]], in_memory: list[dict[str, Any]],

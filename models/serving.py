@@ -44,7 +44,7 @@ from shopgraph.graph.recommendations import Candidate, RecommendationRepository,
 from shopgraph.models import rules
 from shopgraph.models.candidate_sources import GENERATOR_SOURCES, STRATEGY_GENERATORS, CandidateSources, Limits
 from shopgraph.models.diversity import cap_setting, serving_cap
-from shopgraph.models.fresh_feedback import FRESH_LIMIT
+from shopgraph.models.fresh_feedback import FRESH_LIMIT, FRESH_SHARE
 from shopgraph.models.ranking import Ranker
 from shopgraph.models.serving_artefacts import ArtefactWatch
 from shopgraph.models.serving_blend import choose_seeds
@@ -145,7 +145,8 @@ class RecommendationService:
         self.sources = CandidateSources(graph, self.repository, self.limits, self.strategy_files, shared_ttl,
                                         version_check_seconds, on_new_version=self._cache.clear)
         self.ranker = Ranker(self.artefacts, self.sources, self.limits.reasons)
-        self.stored = StoredRanking(STORED_STRATEGY, self.sources, stored_max_age, self.limits.reasons, self._served)
+        self.stored = StoredRanking(STORED_STRATEGY, self.sources, stored_max_age, self.limits.reasons, self._served,
+                                    fresh_share=self._fresh_share)
         self.served: Counter[str] = Counter()
         self._served_lock = threading.Lock()
         self._on_served = on_served
@@ -279,6 +280,10 @@ class RecommendationService:
         for item in live:
             item.score = round(0.5 * floor * item.score / top, 6)
         return (trained + live)[:k]
+
+    def _fresh_share(self) -> float:
+        """How much of a folded list comes from what the shopper just did: training's choice for the shop."""
+        return float(((self.artefacts.current() or {}).get("fold") or {}).get("fresh_share", FRESH_SHARE))
 
     def forget(self, user_id: str) -> None:
         """Drop anything cached for this shopper; called after every feedback event."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from shopgraph.graph.recommendations import NO_FOLD, FoldWalk, ShopperState
 from shopgraph.models.candidate_sources import CandidateSources
-from shopgraph.models.fresh_feedback import FRESH_LIMIT, fold, fold_walk, foldable, fresh_pool
+from shopgraph.models.fresh_feedback import FRESH_LIMIT, FRESH_SHARE, fold, fold_walk, foldable, fresh_pool
 from shopgraph.models.rules import Ranked
 
 #: The trending products the state read may check for topping a folded list up (CandidateSources.backfill): a
@@ -25,9 +25,10 @@ class StoredRanking:
     """``served(path)`` is told which path each ranking took: "stored" or "folded"."""
 
     def __init__(self, strategy: str, sources: CandidateSources, max_age: float, reasons: int,
-                 served: Callable[[str], None]) -> None:
+                 served: Callable[[str], None], fresh_share: Callable[[], float] = lambda: FRESH_SHARE) -> None:
         self.strategy = strategy
         self.sources = sources
+        self.fresh_share = fresh_share
         self.max_age = max_age
         self.reasons = reasons
         self.served = served
@@ -65,7 +66,7 @@ class StoredRanking:
         """The stored ranking with what the shopper did since folded in, from what the state read brought (the
         fresh candidates, the exclusions among them and the stored list, the trending products to top up from);
         None when the list must be built live after all."""
-        ranked = fold(stored, fresh_pool(state.candidates), state.excluded, self.reasons)
+        ranked = fold(stored, fresh_pool(state.candidates), state.excluded, self.reasons, self.fresh_share())
         for item in ranked:
             if item.category is None:
                 item.category = self.sources.category(item.product_id)

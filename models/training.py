@@ -23,6 +23,7 @@ import pandas as pd
 from shopgraph.models.artefacts import VersionWriter
 from shopgraph.models.data import Interactions
 from shopgraph.models.diversity import category_keys, choose_cap
+from shopgraph.models.fold_tuning import choose_fresh_share
 from shopgraph.models.generators import GENERATORS, carve_validation, fit_generators
 from shopgraph.models.hybrid import HybridRecommender
 from shopgraph.models.multi import MultiRecommender
@@ -134,6 +135,8 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
     multi_meta: dict[str, Any] = {}
     # Without a tuned blend to weigh it on, the shop keeps the fixed cap (models.diversity.serving_cap).
     diversity: dict[str, Any] | None = None
+    # Likewise the share of a folded list that comes from a shopper's fresh products (models.fold_tuning).
+    fold_meta: dict[str, Any] | None = None
     multi: MultiRecommender | None = None
     if {"hybrid", "multi"} & wanted:
         if "hybrid" in wanted:
@@ -145,8 +148,11 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
                                    "cold_start_threshold": hybrid.params["cold_start_threshold"],
                                    "validation_ndcg": hybrid.validation_ndcg, "validation": validation_spec}
                     report["hybrid"] = {"fit_seconds": round(hybrid.fit_seconds, 2), "params": hybrid.params}
-                    diversity = choose_cap(*hybrid.validation_scores(validation_generators, split),
-                                           category_keys(interactions.catalog))
+                    scores, relevant = hybrid.validation_scores(validation_generators, split)
+                    diversity = choose_cap(scores, relevant, category_keys(interactions.catalog))
+                    fold_meta = choose_fresh_share(scores, hybrid.tuning_users(split), split.test, interactions.events,
+                                                   _trained_neighbours(validation_generators, "collaborative"),
+                                                   _trained_neighbours(validation_generators, "content"))
                 else:
                     hybrid_meta = {"skipped": "the validation period has nothing to tune on"}
         if "multi" in wanted:
@@ -176,6 +182,7 @@ def train_all(interactions: Interactions, catalog: pd.DataFrame | None = None, s
                     "models": report, "skipped": skipped, "hybrid": hybrid_meta, "multi": multi_meta,
                     **({"candidate_files": files_meta} if files_meta else {}),
                     **({"diversity": diversity} if diversity else {}),
+                    **({"fold": fold_meta} if fold_meta else {}),
                     **({"generator_settings": tuning} if tuning else {}),
                     "train_seconds": round(time.perf_counter() - started, 2)}
         return writer.finish(metadata)
@@ -297,6 +304,16 @@ def _write(writer: VersionWriter, interactions: Interactions, generators: dict,
                       product_vectors=embedding.item_vectors.astype(np.float32))
     if multi is not None:
         multi.ranker.save(writer.folder)
+
+
+def _trained_neighbours(generators: dict, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The neighbour lists the graph gets from a generator (BOUGHT_WITH from collaborative, SIMILAR_TO from
+    content), as published; None when it was not fitted."""
+    if name not in generators:
+        return None
+    model = generators[name]
+    indices, scores = model.bought_with() if name == "collaborative" else model.neighbours()
+    return _width(indices, -1), _width(scores, 0.0)
 
 
 def _width(array: np.ndarray, fill, width: int = 20) -> np.ndarray:

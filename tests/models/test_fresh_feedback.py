@@ -45,6 +45,21 @@ def test_the_fresh_product_leads_the_list(tiny_shop, service):
     assert items[0].because[0]["product"] == "g1"
 
 
+def test_the_share_training_chose_for_the_shop_decides_how_far_the_act_moves_the_list(tiny_shop, service,
+                                                                                       monkeypatch):
+    store_lists(service, ["bob"])
+    stored_top = stored_ids(tiny_shop, "bob")[0]
+    monkeypatch.setattr(service.artefacts, "current", lambda: {"fold": {"fresh_share": 0.05}})
+
+    tiny_shop.write("like_product", userId="bob", productId="g1")
+    items = service.recommend("bob", 10)
+
+    assert service.served["folded"] == 1
+    # a shop whose stored rankings already know their shoppers keeps them on top (at 0.5 g1's neighbours lead)
+    assert items[0].product_id == stored_top != "g1"
+    assert named(items, "bought_with", "g1") + named(items, "similar_to", "g1"), "the act no longer shows"
+
+
 def test_a_folded_neighbour_the_shopper_must_not_see_stays_out(tiny_shop, service):
     tiny_shop.write("dislike_product", userId="alice", productId="g4")
     store_lists(service, ["alice"])

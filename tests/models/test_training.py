@@ -8,8 +8,10 @@ import pytest
 
 from shopgraph.models.artefacts import latest_version, read_arrays, read_ids, read_metadata
 from shopgraph.models.features import FEATURES
+from shopgraph.models.fold_tuning import SHARES
 from shopgraph.models.ranker_inference import MultiRanker
 from shopgraph.models.training import MODELS, NothingToLearn, train_all
+from shopgraph.models.tuning import MARGIN
 from shopgraph.models.vocabulary import GENERATORS
 from tests.models.conftest import SMALL_GENERATORS
 
@@ -66,6 +68,11 @@ def test_metadata_names_models_weights_and_features(version, toy_shop):
     if diversity["cap"] is not None:
         kept = diversity["validation_ndcg"][str(diversity["cap"])]
         assert kept >= (1 - diversity["tolerance"]) * diversity["validation_ndcg"]["none"]
+    # the share of a folded list that comes from a shopper's fresh products, replayed on the validation period
+    fold = metadata["fold"]
+    assert fold["validation_shoppers"] > 0 and fold["fresh_share"] in SHARES
+    assert set(fold["validation_ndcg"]) == {str(share) for share in SHARES}
+    assert fold["validation_ndcg"][str(fold["fresh_share"])] >= max(fold["validation_ndcg"].values()) * (1 - MARGIN)
     json.dumps(metadata)
 
 
