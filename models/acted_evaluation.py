@@ -31,7 +31,7 @@ from shopgraph.graph.db import Graph
 from shopgraph.graph.events import Event, Feedback, parse_event
 from shopgraph.graph.settings import Neo4jSettings
 from shopgraph.models.data import Interactions
-from shopgraph.models.splits import Split
+from shopgraph.models.splits import Split, first_held_out
 
 #: The rows, in the order the report lists them.
 ACTED_ROWS = ("before the act", "folded", "rebuilt live")
@@ -41,14 +41,8 @@ def first_acts(interactions: Interactions, split: Split) -> dict[int, tuple[int,
     """Per test shopper with two test products or more: (product, event type, value) of their earliest test
     interaction, ties broken by product index so the choice is the same on every run; in the order the acts
     happened."""
-    events = interactions.events
-    wanted = {(user, product) for user, products in split.test.items() if len(products) >= 2 for product in products}
-    pairs = list(zip(events["user"].tolist(), events["product"].tolist(), strict=True))
-    rows = events[[pair in wanted for pair in pairs]].sort_values(["user", "timestamp", "product"])
-    acts: dict[int, tuple[int, str, float]] = {}
-    for row in rows.drop_duplicates("user").sort_values(["timestamp", "user"]).itertuples(index=False):
-        acts[int(row.user)] = (int(row.product), str(row.type), float(row.value))
-    return acts
+    return {int(row.user): (int(row.product), str(row.type), float(row.value))
+            for row in first_held_out(interactions.events, split.test).itertuples(index=False)}
 
 
 def after_acts(split: Split, acts: dict[int, tuple[int, str, float]]) -> Split:

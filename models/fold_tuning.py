@@ -24,20 +24,11 @@ from shopgraph.models import metrics
 from shopgraph.models.fresh_feedback import FRESH_SHARE, fold, fresh_pool
 from shopgraph.models.rules import Ranked
 from shopgraph.models.serving import STORED_SIZE
+from shopgraph.models.splits import first_held_out
 from shopgraph.models.tuning import MARGIN
 
 #: The shares training weighs: every one lets an act move the list, none hands it over entirely.
 SHARES = (0.05, 0.1, 0.2, 0.3, 0.5)
-
-
-def first_held_out(events: pd.DataFrame, held_out: dict[int, set[int]]) -> dict[int, int]:
-    """Per shopper with two held-out products or more, the one they took first (ties: the lower index)."""
-    wanted = {(user, product) for user, products in held_out.items() if len(products) >= 2 for product in products}
-    if not wanted:
-        return {}
-    pairs = pd.Series(list(zip(events["user"].tolist(), events["product"].tolist(), strict=True)), index=events.index)
-    rows = events[pairs.isin(wanted)].sort_values(["user", "timestamp", "product"]).drop_duplicates("user")
-    return dict(zip(rows["user"].tolist(), rows["product"].tolist(), strict=True))
 
 
 def choose_fresh_share(scores: np.ndarray, users: np.ndarray, held_out: dict[int, set[int]], events: pd.DataFrame,
@@ -50,7 +41,8 @@ def choose_fresh_share(scores: np.ndarray, users: np.ndarray, held_out: dict[int
     first; ``bought_with`` and ``similar`` the trained neighbours, (indices, scores) per product (None: untrained).
     Without a shopper to replay, the share stays ``FRESH_SHARE``.
     """
-    acts = first_held_out(events, {int(user): held_out.get(int(user), set()) for user in users})
+    first = first_held_out(events, {int(user): held_out.get(int(user), set()) for user in users})
+    acts = dict(zip(first["user"].tolist(), first["product"].tolist(), strict=True))
     rows = [i for i, user in enumerate(users.tolist()) if user in acts]
     if not rows:
         return {"fresh_share": FRESH_SHARE, "validation_shoppers": 0}

@@ -72,3 +72,13 @@ def _grouped(pairs: pd.DataFrame) -> dict[int, set[int]]:
 def active_test(split: Split) -> dict[int, set[int]]:
     """The test users with at least one product to find."""
     return {user: items for user, items in split.test.items() if items}
+
+
+def first_held_out(events: pd.DataFrame, held_out: dict[int, set[int]]) -> pd.DataFrame:
+    """Per shopper with two held-out products or more, the event of the one they took first (ties: the lower
+    product index, so the choice is the same on every run): one row each, in the order those events happened.
+    ``events`` has ``user``, ``product`` and ``timestamp`` columns (``Interactions.events``)."""
+    wanted = {(user, product) for user, products in held_out.items() if len(products) >= 2 for product in products}
+    pairs = list(zip(events["user"].tolist(), events["product"].tolist(), strict=True))
+    rows = events[[pair in wanted for pair in pairs]].sort_values(["user", "timestamp", "product"])
+    return rows.drop_duplicates("user").sort_values(["timestamp", "user"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from shopgraph.models.fold_tuning import SHARES, choose_fresh_share, first_held_out
+from shopgraph.models.fold_tuning import SHARES, choose_fresh_share
+from shopgraph.models.splits import first_held_out
 
 PRODUCTS = 60
 USERS = np.arange(4)
@@ -59,4 +60,6 @@ def test_the_act_is_the_held_out_product_taken_first_and_needs_a_second_to_score
     events = pd.DataFrame({"user": [0, 0, 1], "product": [5, 3, 7],
                            "timestamp": pd.to_datetime(["2024-01-03", "2024-01-01", "2024-01-01"])})
 
-    assert first_held_out(events, {0: {3, 5}, 1: {7}}) == {0: 3}
+    first = first_held_out(events, {0: {3, 5}, 1: {7}})
+
+    assert dict(zip(first["user"], first["product"], strict=True)) == {0: 3}
