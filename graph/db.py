@@ -18,13 +18,15 @@ from typing import Any
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from neo4j.exceptions import IncompleteCommit, ServiceUnavailable, SessionExpired, TransientError
 
 from shopgraph.graph import queries, timeouts
 from shopgraph.graph.settings import Neo4jSettings
 
 #: Raised (by the driver) when no server answers; the web app maps it to HTTP 503.
 GraphUnavailable = (ServiceUnavailable, SessionExpired)
+#: How often ``Graph.write_statement`` runs a statement that failed for a passing reason (a deadlock).
+STATEMENT_ATTEMPTS = 3
 
 
 def _statement(name_or_text: str) -> str:
@@ -148,6 +150,26 @@ class Graph:
     def write_with(self, work: Callable[[neo4j.ManagedTransaction], Any]) -> Any:
         with self.driver.session(database=self.database) as session:
             return session.execute_write(self._timed(work))
+
+    def write_statement(self, name_or_text: str, **params: Any) -> list[dict[str, Any]]:
+        """One write statement that is a whole write by itself, committed on its own (an auto-commit transaction).
+
+        One round trip where ``write`` takes three (BEGIN, RUN, COMMIT), and less work for Neo4j: a like written
+        this way cost it half the processor time. A transient failure (a deadlock) wrote nothing and is tried
+        again, as ``write`` would; a connection lost while the statement ran raises ``IncompleteCommit``, as a
+        lost COMMIT answer does, because the write may or may not have landed.
+        """
+        statement = self._query(_statement(name_or_text))
+        for attempt in range(1, STATEMENT_ATTEMPTS + 1):
+            try:
+                with self.driver.session(database=self.database) as session:
+                    return _records(session.run(statement, params))
+            except TransientError:
+                if attempt == STATEMENT_ATTEMPTS:
+                    raise
+            except GraphUnavailable as error:
+                raise IncompleteCommit(f"the connection was lost while a write ran: {error}") from error
+        raise AssertionError("unreachable")
 
     def write_batches(
         self,

@@ -109,13 +109,23 @@ def parse_event(type_: Any, product_id: Any, value: Any = None, prefix: str = ""
     return Event(type_, product_id, number)
 
 
+#: The events one statement writes, and its file: without an Idempotency-Key they commit on their own
+#: (``record_alone``). Cart lines and purchases take several statements, in one transaction.
+STATEMENTS = {"view": "record_view", "rate": "rate_product", "unrate": "unrate_product", "like": "like_product",
+              "unlike": "unlike_product", "dislike": "dislike_product", "undislike": "undislike_product"}
+
+
+def _statement_params(user_id: str, event: Event) -> dict[str, Any]:
+    params: dict[str, Any] = {"userId": user_id, "productId": event.product_id}
+    if event.type == "rate":
+        params["rating"] = event.value
+    return params
+
+
 # Each handler runs inside a write transaction and returns what changed, or None when unknown.
-def _single(name: str, **extra: Any) -> Callable[[neo4j.ManagedTransaction, str, Event], dict[str, Any] | None]:
+def _single(name: str) -> Callable[[neo4j.ManagedTransaction, str, Event], dict[str, Any] | None]:
     def handler(tx: neo4j.ManagedTransaction, user_id: str, event: Event) -> dict[str, Any] | None:
-        params = {"userId": user_id, "productId": event.product_id, **extra}
-        if event.type == "rate":
-            params["rating"] = event.value
-        record = tx.run(queries.query(name), params).single()
+        record = tx.run(queries.query(name), _statement_params(user_id, event)).single()
         return plain(record.data()) if record else None
 
     return handler
@@ -147,14 +157,19 @@ def record_many_tx(tx: neo4j.ManagedTransaction, events: list[tuple[str, Event]]
     return [record_tx(tx, user_id, event) for user_id, event in events]
 
 
+def record_alone(graph: Graph, user_id: str, event: Event) -> dict[str, Any] | None:
+    """Writes one event in a transaction of its own, as ``Feedback.record`` does; an event of ``STATEMENTS`` as
+    one auto-commit statement (``Graph.write_statement``: one round trip, and half Neo4j's work, for the write a
+    shopper's next list waits on). Raises ``IncompleteCommit`` when the outcome is unknown."""
+    name = STATEMENTS.get(event.type)
+    if name is None:
+        return graph.write_with(lambda tx: record_tx(tx, user_id, event))
+    rows = graph.write_statement(name, **_statement_params(user_id, event))
+    return plain(rows[0]) if rows else None
+
+
 _HANDLERS = {
-    "view": _single("record_view"),
-    "rate": _single("rate_product"),
-    "unrate": _single("unrate_product"),
-    "like": _single("like_product"),
-    "unlike": _single("unlike_product"),
-    "dislike": _single("dislike_product"),
-    "undislike": _single("undislike_product"),
+    **{event_type: _single(name) for event_type, name in STATEMENTS.items()},
     "cart": _cart,
     "uncart": _uncart,
     "purchase": _purchase,

@@ -27,7 +27,7 @@ class ExpiringCache:
                 return None
             stored_fingerprint, expires, value = entry
             if stored_fingerprint != fingerprint or expires < time.monotonic():
-                del self._entries[key]
+                self._drop(key)
                 return None
             self._entries.move_to_end(key)
             return value
@@ -36,25 +36,64 @@ class ExpiringCache:
         with self._lock:
             self._entries[key] = (fingerprint, time.monotonic() + self.ttl, value)
             self._entries.move_to_end(key)
+            self._added(key)
             while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+                self._drop(next(iter(self._entries)))
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._cleared()
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    # Hooks for a cache that keeps an index of its keys; each runs under the lock.
+    def _drop(self, key: Hashable) -> None:
+        del self._entries[key]
+
+    def _added(self, key: Hashable) -> None:
+        pass
+
+    def _cleared(self) -> None:
+        pass
+
 
 class ShopperCache(ExpiringCache):
-    """Lists per (shopper, strategy, k, ...), valid while the shopper's activity fingerprint is unchanged."""
+    """Lists per (shopper, strategy, k, ...), valid while the shopper's activity fingerprint is unchanged.
+
+    Keys are tuples, the shopper first. Each shopper's keys are indexed, so that ``forget`` (after every event)
+    costs the few lists of that shopper rather than a scan of the whole cache.
+    """
+
+    def __init__(self, max_entries: int = 4096, ttl: float = 300.0) -> None:
+        super().__init__(max_entries, ttl)
+        self._keys: dict[Hashable, set[Hashable]] = {}
 
     def forget(self, user_id: str) -> None:
-        """Drop every entry whose key starts with ``user_id`` (keys are tuples, the shopper first)."""
+        """Drop every entry whose key starts with ``user_id``."""
         with self._lock:
-            for key in [key for key in self._entries if isinstance(key, tuple) and key[0] == user_id]:
-                del self._entries[key]
+            for key in self._keys.pop(user_id, ()):
+                self._entries.pop(key, None)
+
+    def _drop(self, key: Hashable) -> None:
+        super()._drop(key)
+        shopper = self._shopper(key)
+        keys = self._keys.get(shopper)
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self._keys[shopper]
+
+    def _added(self, key: Hashable) -> None:
+        self._keys.setdefault(self._shopper(key), set()).add(key)
+
+    def _cleared(self) -> None:
+        self._keys.clear()
+
+    @staticmethod
+    def _shopper(key: Hashable) -> Hashable:
+        return key[0] if isinstance(key, tuple) else key
 
 
 #: What a SharedValue holds before its first load (None is a value: "no experiment running").

@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
 from neo4j.exceptions import IncompleteCommit
 
+from shopgraph.graph.db import Graph
 from shopgraph.graph.idempotency import DEFAULT_TTL_SECONDS, IdempotentWrites, KeyReused, Outcome, Work
 from shopgraph.webapp.errors import ApiError
 from shopgraph.webapp.neo4j_ext import graph
@@ -54,13 +56,16 @@ def _key_id(scope: str, key: str) -> str:
     return hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
 
 
-def write_once(scope: str, key: str | None, body: Any, work: Work, safe_to_repeat: bool = False) -> Outcome:
+def write_once(scope: str, key: str | None, body: Any, work: Work, safe_to_repeat: bool = False,
+               alone: Callable[[Graph], tuple[int, Any]] | None = None) -> Outcome:
     """Runs ``work`` in a write transaction, once per ``key`` of ``scope`` (caller and endpoint) when a key is
     given. Raises ``KeyReused`` (key seen with another body) and, without a key, an ``ApiError`` 503 when the
-    commit's outcome is unknown -- unless ``work`` is ``safe_to_repeat`` (checkout), which is then run again."""
+    commit's outcome is unknown -- unless ``work`` is ``safe_to_repeat`` (checkout), which is then run again.
+    ``alone``: the same write done without a transaction of the caller's (``graph.events.record_alone``), used
+    when there is no key to write with it."""
     if key is None:
         try:
-            status, answer = graph().write_with(work)
+            status, answer = alone(graph()) if alone is not None else graph().write_with(work)
         except IncompleteCommit:
             if safe_to_repeat:
                 return Outcome(*graph().write_with(work))
@@ -72,14 +77,15 @@ def write_once(scope: str, key: str | None, body: Any, work: Work, safe_to_repea
     return IdempotentWrites(graph(), ttl).run(_key_id(scope, key), fingerprint(body), work)
 
 
-def api_write_once(scope: str, body: Any, work: Work) -> Outcome:
+def api_write_once(scope: str, body: Any, work: Work,
+                   alone: Callable[[Graph], tuple[int, Any]] | None = None) -> Outcome:
     """``write_once`` for the JSON API, its header read from the request and its refusals as ``ApiError``."""
     try:
         key = requested_key()
     except InvalidKey as error:
         raise ApiError(400, "invalid_parameter", str(error), HEADER) from None
     try:
-        return write_once(scope, key, body, work)
+        return write_once(scope, key, body, work, alone=alone)
     except KeyReused:
         raise ApiError(409, "idempotency_key_reused", f"This {HEADER} was used with a different request body; "
                        "use a new key for a new request.", HEADER) from None

@@ -75,6 +75,10 @@ class TimedGraph:
         with _timed(query_label(name_or_text)):
             return self.graph.write(name_or_text, **params)
 
+    def write_statement(self, name_or_text: str, **params: Any) -> list[dict[str, Any]]:
+        with _timed(query_label(name_or_text)):
+            return self.graph.write_statement(name_or_text, **params)
+
     def read_with(self, work: Callable[..., Any]) -> Any:
         with _timed("transaction"):
             return self.graph.read_with(work)

@@ -61,3 +61,23 @@ def test_the_cache_is_bounded_and_keeps_the_recently_used():
 
     assert cache.get(("b", "hybrid", 10), "fp") is None
     assert all(cache.get((user, "hybrid", 10), "fp") is not None for user in "acd")
+
+
+def test_forgetting_a_shopper_drops_their_lists_alone():
+    cache = ShopperCache(max_entries=10, ttl=60)
+    for key in [("a", "hybrid", 10), ("a", "multi", 5), ("b", "hybrid", 10)]:
+        cache.put(key, "fp", [])
+    cache.forget("a")
+
+    assert cache.get(("a", "hybrid", 10), "fp") is None and cache.get(("a", "multi", 5), "fp") is None
+    assert cache.get(("b", "hybrid", 10), "fp") == []
+
+
+def test_shoppers_pushed_out_of_a_full_cache_leave_nothing_behind():
+    cache = ShopperCache(max_entries=2, ttl=60)
+    for n in range(1000):
+        cache.put((f"u{n}", "hybrid", 10), "fp", [])
+    cache.forget("u999")
+
+    # What the cache holds, lists and the index that finds a shopper's lists, stays within its bound.
+    assert len(cache) == 1 and len(cache._keys) == 1

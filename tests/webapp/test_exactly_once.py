@@ -183,6 +183,33 @@ def test_a_lost_commit_answer_without_a_key_says_the_outcome_is_unknown(client, 
     assert error["code"] == "outcome_unknown" and "Idempotency-Key" in error["message"]
 
 
+def test_a_like_whose_connection_is_lost_while_it_is_written_says_the_outcome_is_unknown(
+        client, integration_token, shop, monkeypatch):
+    # Without a key a like is one statement committed on its own (Graph.write_statement): a connection lost
+    # while it ran leaves the client as unsure as a lost COMMIT answer does.
+    original, lost = Graph.write_statement, []
+
+    def loses_the_first_answer(graph: Graph, name_or_text: str, **params):
+        rows = original(graph, name_or_text, **params)
+        if not lost:
+            lost.append(True)
+            raise IncompleteCommit("connection lost while the statement ran")
+        return rows
+
+    monkeypatch.setattr(Graph, "write_statement", loses_the_first_answer)
+    body = {"user_id": "u-bob", "product_id": "22423", "type": "like"}
+    answer = client.post("/api/v1/events", headers=bearer(integration_token), json=body)
+    assert answer.status_code == 503 and answer.headers["Retry-After"]
+    assert answer.get_json()["error"]["code"] == "outcome_unknown"
+    assert lost and shop.read_value("MATCH (:User {id: 'u-bob'})-[l:LIKED]->(:Product {id: '22423'}) "
+                                    "RETURN count(l)") == 1
+    # Sent again, with or without a key, the like is still one like.
+    again = client.post("/api/v1/events", headers={**bearer(integration_token), "Idempotency-Key": "like-1"},
+                        json=body)
+    assert again.status_code == 200
+    assert shop.read_value("MATCH (:User {id: 'u-bob'})-[l:LIKED]->(:Product {id: '22423'}) RETURN count(l)") == 1
+
+
 def test_a_lost_checkout_commit_answer_still_shows_the_one_order(ada, shop, monkeypatch):
     before = _orders(shop)
     ada.post_json("/api/v1/events", {"product_id": "22423", "type": "cart", "value": 1})

@@ -16,7 +16,16 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from shopgraph.graph.catalog import DEFAULT_SORT, SORTS, Catalog
-from shopgraph.graph.events import Event, Feedback, InvalidEvent, parse_event, record_many_tx, record_tx
+from shopgraph.graph.db import Graph
+from shopgraph.graph.events import (
+    Event,
+    Feedback,
+    InvalidEvent,
+    parse_event,
+    record_alone,
+    record_many_tx,
+    record_tx,
+)
 from shopgraph.models.serving import (
     DEFAULT_STRATEGY,
     MAX_OFFSET,
@@ -272,9 +281,9 @@ def events():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise bad("body", "Send a JSON object: an event, or {\"events\": [...]} with an API token.")
-    work, shoppers = _batch_work(caller, body) if "events" in body else _event_work(caller, body)
+    work, shoppers, alone = _batch_work(caller, body) if "events" in body else _event_work(caller, body)
     try:
-        outcome = idempotency.api_write_once(f"events:{caller.token_id or caller.user_id}", body, work)
+        outcome = idempotency.api_write_once(f"events:{caller.token_id or caller.user_id}", body, work, alone)
     except _NothingWritten as missing:
         # Which of the two is unknown is read only now: a known shopper and product cost the write alone.
         _require_known([missing.user_id], [missing.product_id])
@@ -285,6 +294,10 @@ def events():
     return jsonify(outcome.body), outcome.status, idempotency.replay_headers(outcome)
 
 
+#: A write done on its own rather than in the caller's transaction (``idempotency.write_once``'s ``alone``).
+_Alone = Callable[[Graph], tuple[int, dict[str, Any]]]
+
+
 class _NothingWritten(Exception):
     """One event's write matched no shopper or product; the transaction, its Idempotency-Key with it, rolls back."""
 
@@ -293,19 +306,20 @@ class _NothingWritten(Exception):
         self.user_id, self.product_id = user_id, product_id
 
 
-def _event_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work, list[str]]:
-    """The write of one event, and whose recommendations it changes. Nothing is read first: the write itself
-    finds the shopper and the product, and says when it found neither (``_NothingWritten``)."""
+def _event_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work, list[str], _Alone]:
+    """The write of one event, in the caller's transaction and on its own; and whose recommendations it changes.
+    Nothing is read first: the write itself finds the shopper and the product, and says when it found neither
+    (``_NothingWritten``)."""
     user_id, event = _checked_event(caller, body, "")
 
-    def work(tx) -> tuple[int, dict[str, Any]]:
-        result = record_tx(tx, user_id, event)
+    def answer(result: dict[str, Any] | None) -> tuple[int, dict[str, Any]]:
         if result is None:
             raise _NothingWritten(user_id, event.product_id)
         return 200, {"recorded": 1, "user_id": user_id, "type": event.type, "product_id": event.product_id,
                      "value": event.value, "result": _iso(result)}
 
-    return work, [user_id]
+    return (lambda tx: answer(record_tx(tx, user_id, event)), [user_id],
+            lambda graph: answer(record_alone(graph, user_id, event)))
 
 
 def _only_fields(item: dict[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
@@ -357,7 +371,7 @@ def _require_known(user_ids: list[str] | None, product_ids: list[str], fields: d
                                fields.get(f"u:{user_id}", "user_id"))
 
 
-def _batch_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work, list[str]]:
+def _batch_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work, list[str], None]:
     if not caller.is_token:
         raise ApiError(403, "forbidden", "Batches of events need an API token; send single events instead.",
                        "events")
@@ -381,7 +395,7 @@ def _batch_work(caller: Caller, body: dict[str, Any]) -> tuple[idempotency.Work,
                      "results": [{"user_id": u, "type": e.type, "product_id": e.product_id, "result": _iso(r)}
                                  for (u, e), r in zip(checked, results, strict=True)]}
 
-    return work, list(dict.fromkeys(user_id for user_id, _ in checked))
+    return work, list(dict.fromkeys(user_id for user_id, _ in checked)), None
 
 
 def _iso(value: Any) -> Any:
