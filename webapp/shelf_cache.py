@@ -1,19 +1,26 @@
-"""Product cards and category names for recommendation shelves, kept in each process for two minutes.
+"""Product cards and category names for recommendation shelves, kept in each process and refreshed behind the
+requests that show them.
 
 A shelf names up to a hundred products; reading their cards would cost a round trip as large as the list
 itself on every request, while cards change rarely (a new rating moves an average a little, a merchandiser
 edits a name now and then). Product pages and listings read the graph fresh; only shelves use this cache.
 
-Two minutes, not seconds: every card expires that long after it was read, and with thousands of products on
-shelves a short life meant a card read on one request in four under load (30 s), a fifth of the
-recommendation endpoint's time.
+Refreshed, not expired: a card older than ``TTL`` is still shown, and the request that found it so hands it to a
+background read (one per process, gathering ``REFRESH_DELAY`` seconds of such cards into one round trip). Only a
+card the process has never held makes a request wait. When cards simply expired after two minutes, a shelf names
+its shopper's own products in its reasons, so across a catalogue of thousands nearly every list after an event
+found one card expired and paid a read for it. A card that could not be refreshed for ``MAX_AGE`` (Neo4j away)
+is read again before it is shown.
 
 A product written or deleted through the API is put right at once in the cache of the process that handled the
-call (``put_product``, ``forget_product``); the other processes show the old card, or a deleted product, for at
-most ``TTL`` seconds more.
+call (``put_product``, ``forget_product``); the other processes show the old card, or a deleted product, for
+``TTL`` seconds and one background read more.
 """
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -21,42 +28,101 @@ from shopgraph.graph.catalog import Catalog
 from shopgraph.models.serving_cache import ExpiringCache
 from shopgraph.webapp import ops_metrics
 
-#: How long a card or name is reused, in seconds: the most a shelf lags behind a change.
+log = logging.getLogger(__name__)
+
+#: How long a card or name is shown as it was read before a background read refreshes it, in seconds.
 TTL = 120.0
+#: The oldest a value may be shown when refreshing it keeps failing.
+MAX_AGE = 10 * TTL
+#: How long a refresh waits to gather the values other requests find old into the same read.
+REFRESH_DELAY = 1.0
+#: Values per refreshing read.
+REFRESH_BATCH = 1000
 MAX_ENTRIES = 50_000
 
 #: What the cache holds for an id that names nothing (the cache itself answers None for "not held").
 _ABSENT = object()
 
+Load = Callable[[list[str]], dict[str, Any]]
+
 
 class _TimedValues:
-    """Values by key for ``ttl`` seconds, loaded a batch at a time; an id that names nothing is remembered
-    too, so a deleted product costs no read per shelf. Hits and misses per key are counted under ``name``."""
+    """Values by key, loaded a batch at a time and refreshed in the background once older than ``ttl``; an id
+    that names nothing is remembered too, so a deleted product costs no read per shelf. Hits and misses per key
+    are counted under ``name`` (a value shown while it is refreshed is a hit)."""
 
     def __init__(self, name: str, ttl: float, max_entries: int) -> None:
-        self.name = name
-        self._cache = ExpiringCache(max_entries, ttl)
+        self.name, self.ttl = name, ttl
+        self._cache = ExpiringCache(max_entries, max(ttl, MAX_AGE))
+        self._old: set[str] = set()
+        self._load: Load | None = None
+        self._refresher: threading.Thread | None = None
+        self._lock = threading.Lock()
 
-    def get_many(self, keys: Iterable[str], load: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
+    def get_many(self, keys: Iterable[str], load: Load) -> dict[str, Any]:
         """The value of every key (None for one that names nothing), loading those not held
-        (``load(missing)`` -> {key: value})."""
+        (``load(missing)`` -> {key: value}) and handing those older than ``ttl`` to the background refresh."""
         keys = list(dict.fromkeys(keys))
         held = {key: self._cache.get(key, "") for key in keys}
-        missing = [key for key, value in held.items() if value is None]
+        missing = [key for key, entry in held.items() if entry is None]
         ops_metrics.count_cache(self.name, hits=len(keys) - len(missing), misses=len(missing))
+        values = {key: entry[1] for key, entry in held.items() if entry is not None}
         if missing:
             loaded = load(missing)
             for key in missing:
-                held[key] = loaded.get(key, _ABSENT)
-                self._cache.put(key, "", held[key])
-        return {key: None if value is _ABSENT else value for key, value in held.items()}
+                values[key] = loaded.get(key, _ABSENT)
+                self._cache.put(key, "", (time.monotonic(), values[key]))
+        old_after = time.monotonic() - self.ttl
+        old = [key for key, entry in held.items() if entry is not None and entry[0] < old_after]
+        if old:
+            self._refresh_later(old, load)
+        return {key: None if value is _ABSENT else value for key, value in values.items()}
 
     def put(self, key: str, value: Any) -> None:
         """Holds ``value`` for ``key`` (None: the key names nothing) from now on."""
-        self._cache.put(key, "", _ABSENT if value is None else value)
+        self._cache.put(key, "", (time.monotonic(), _ABSENT if value is None else value))
 
     def clear(self) -> None:
         self._cache.clear()
+        with self._lock:
+            self._old.clear()
+
+    def _refresh_later(self, keys: list[str], load: Load) -> None:
+        """Queues old values for the background read, starting it unless it runs (started after the first such
+        request, not at import: gunicorn forks workers, and a thread does not survive the fork)."""
+        with self._lock:
+            self._old.update(keys)
+            self._load = load
+            if self._refresher is None:
+                self._refresher = threading.Thread(target=self._refresh, name=f"shopgraph-{self.name}",
+                                                   daemon=True)
+                self._refresher.start()
+
+    def _refresh(self) -> None:
+        time.sleep(REFRESH_DELAY)
+        while True:
+            with self._lock:
+                keys = sorted(self._old)[:REFRESH_BATCH]
+                self._old.difference_update(keys)
+                load = self._load
+                if not keys or load is None:
+                    self._refresher = None
+                    return
+            started = time.monotonic()
+            try:
+                loaded = load(keys)
+            except Exception:  # noqa: BLE001 -- the old values stay shown; requests queue them again
+                log.warning("could not refresh %d cached %s; showing them as they were", len(keys), self.name,
+                            exc_info=True)
+                with self._lock:
+                    self._old.clear()
+                    self._refresher = None
+                return
+            for key in keys:
+                held = self._cache.get(key, "")
+                # A value put while the read ran (a product written or deleted through the API) is newer.
+                if held is None or held[0] < started:
+                    self._cache.put(key, "", (started, loaded.get(key, _ABSENT)))
 
 
 class ShelfCache:

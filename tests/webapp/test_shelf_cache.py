@@ -1,0 +1,64 @@
+"""Shelf cards are refreshed behind the requests that show them: a shelf never waits for a card it has held."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from shopgraph.webapp import shelf_cache
+from tests.webapp.shop import bearer
+
+ASK = "/api/v1/recommendations?user_id=u-bob&k=12&strategy=popular"
+
+
+@pytest.fixture
+def quick_refresh(monkeypatch):
+    monkeypatch.setattr(shelf_cache, "REFRESH_DELAY", 0.0)
+
+
+def _names(client, token) -> dict[str, str]:
+    items = client.get(ASK, headers=bearer(token)).get_json()["items"]
+    return {item["product_id"]: item["product"]["name"] for item in items}
+
+
+def _renamed(shop, product_id: str, name: str) -> None:
+    shop.write("MATCH (p:Product {id: $id}) SET p.name = $name", id=product_id, name=name)
+
+
+def test_an_old_card_is_shown_once_more_while_it_is_read_again_behind_the_shelf(app, shop, merchandiser_token,
+                                                                                 quick_refresh):
+    app.extensions["shelf_cache"] = shelf_cache.ShelfCache(ttl=0.3)
+    client = app.test_client()
+    product_id, name = next(iter(_names(client, merchandiser_token).items()))
+    _renamed(shop, product_id, "Renamed lantern")
+
+    assert _names(client, merchandiser_token)[product_id] == name  # within the TTL: the card as it was read
+    time.sleep(0.35)
+    assert _names(client, merchandiser_token)[product_id] == name  # old now: shown, and read again behind it
+    deadline = time.monotonic() + 10
+    while _names(client, merchandiser_token)[product_id] != "Renamed lantern":
+        assert time.monotonic() < deadline, "the old card was never read again"
+        time.sleep(0.05)
+
+
+def test_a_card_the_refresh_cannot_read_stays_shown(app, shop, merchandiser_token, quick_refresh, monkeypatch):
+    app.extensions["shelf_cache"] = cache = shelf_cache.ShelfCache(ttl=0.1)
+    client = app.test_client()
+    before = _names(client, merchandiser_token)
+    refreshed = []
+
+    def fails(self, product_ids):
+        refreshed.append(product_ids)
+        raise OSError("the graph is away")
+
+    time.sleep(0.15)
+    monkeypatch.setattr(shelf_cache.Catalog, "products", fails)
+    assert _names(client, merchandiser_token) == before
+    deadline = time.monotonic() + 10
+    while not refreshed:
+        assert time.monotonic() < deadline, "no refresh was tried"
+        time.sleep(0.05)
+    while cache._cards._refresher is not None:
+        assert time.monotonic() < deadline, "the failed refresh never ended"
+        time.sleep(0.05)
+    assert _names(client, merchandiser_token) == before
