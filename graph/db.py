@@ -156,8 +156,9 @@ class Graph:
 
         One round trip where ``write`` takes three (BEGIN, RUN, COMMIT), and less work for Neo4j: a like written
         this way cost it half the processor time. A transient failure (a deadlock) wrote nothing and is tried
-        again, as ``write`` would; a connection lost while the statement ran raises ``IncompleteCommit``, as a
-        lost COMMIT answer does, because the write may or may not have landed.
+        again, as ``write`` would. A lost connection raises ``IncompleteCommit``, as a lost COMMIT answer does:
+        the driver does not tell a statement lost on its way from one lost after it ran, so the write may or may
+        not have landed, and the caller must say so (the API's 503 ``outcome_unknown``).
         """
         statement = self._query(_statement(name_or_text))
         for attempt in range(1, STATEMENT_ATTEMPTS + 1):
