@@ -163,7 +163,7 @@ def record_alone(graph: Graph, user_id: str, event: Event) -> dict[str, Any] | N
     shopper's next list waits on). Raises ``IncompleteCommit`` when the outcome is unknown."""
     name = STATEMENTS.get(event.type)
     if name is None:
-        return graph.write_with(lambda tx: record_tx(tx, user_id, event))
+        return Feedback(graph).record(user_id, event)
     rows = graph.write_statement(name, **_statement_params(user_id, event))
     return plain(rows[0]) if rows else None
 
