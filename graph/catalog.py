@@ -123,6 +123,10 @@ class Catalog:
         rows = self.graph.read_rows(queries.query("products_by_ids"), productIds=list(product_ids))
         return [product for (product,) in rows]
 
+    def shelf_products(self, limit: int) -> list[str]:
+        """Ids of the products shelves are most likely to show, the most ordered first."""
+        return [product_id for (product_id,) in self.graph.read_rows(queries.query("shelf_products"), limit=limit)]
+
     def existing(self, product_ids: list[str]) -> set[str]:
         return {product["id"] for product in self.products(list(dict.fromkeys(product_ids)))}
 

@@ -5,6 +5,10 @@ A shelf names up to a hundred products; reading their cards would cost a round t
 itself on every request, while cards change rarely (a new rating moves an average a little, a merchandiser
 edits a name now and then). Product pages and listings read the graph fresh; only shelves use this cache.
 
+Read ahead: the first shelf a process shows starts a background read of the cards of the ``WARM_ENTRIES`` most
+ordered products, so that a server just started does not make its first shoppers wait for cards one list at a
+time (in a fresh process, most lists after an event named a card it had never held).
+
 Refreshed, not expired: a card older than ``TTL`` is still shown, and the request that found it so hands it to a
 background read (one per process, gathering ``REFRESH_DELAY`` seconds of such cards into one round trip). Only a
 card the process has never held makes a request wait. When cards simply expired after two minutes, a shelf names
@@ -39,6 +43,8 @@ REFRESH_DELAY = 1.0
 #: Values per refreshing read.
 REFRESH_BATCH = 1000
 MAX_ENTRIES = 50_000
+#: Cards read ahead when a process shows its first shelf: half the cache, leaving the rest to the long tail.
+WARM_ENTRIES = MAX_ENTRIES // 2
 
 #: What the cache holds for an id that names nothing (the cache itself answers None for "not held").
 _ABSENT = object()
@@ -56,6 +62,8 @@ class _TimedValues:
         self._cache = ExpiringCache(max_entries, max(ttl, MAX_AGE))
         self._old: set[str] = set()
         self._load: Load | None = None
+        self._ahead: Callable[[], list[str]] | None = None
+        self._warmed = False
         self._refresher: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -87,19 +95,53 @@ class _TimedValues:
         with self._lock:
             self._old.clear()
 
+    def warm(self, keys: Callable[[], list[str]], load: Load) -> None:
+        """Once per process: the background read loads the values of ``keys()`` it does not hold."""
+        with self._lock:
+            if self._warmed:
+                return
+            self._warmed = True
+            self._ahead = keys
+            self._start(load)
+
     def _refresh_later(self, keys: list[str], load: Load) -> None:
-        """Queues old values for the background read, starting it unless it runs (started after the first such
-        request, not at import: gunicorn forks workers, and a thread does not survive the fork)."""
+        """Queues old values for the background read, starting it unless it runs."""
         with self._lock:
             self._old.update(keys)
-            self._load = load
-            if self._refresher is None:
-                self._refresher = threading.Thread(target=self._refresh, name=f"shopgraph-{self.name}",
-                                                   daemon=True)
-                self._refresher.start()
+            self._start(load)
+
+    def _start(self, load: Load) -> None:
+        """Starts the background read unless it runs: after the first request that needs it, not at import,
+        because gunicorn forks workers and a thread does not survive the fork. Called holding the lock."""
+        self._load = load
+        if self._refresher is None:
+            self._refresher = threading.Thread(target=self._refresh, name=f"shopgraph-{self.name}", daemon=True)
+            self._refresher.start()
+
+    def _read_ahead(self) -> None:
+        """Loads the values ``warm`` asked for that are not held, a batch at a time."""
+        with self._lock:
+            ahead, self._ahead, load = self._ahead, None, self._load
+        if ahead is None or load is None:
+            return
+        try:
+            keys = ahead()
+            for start in range(0, len(keys), REFRESH_BATCH):
+                batch = [key for key in keys[start:start + REFRESH_BATCH] if self._cache.get(key, "") is None]
+                if not batch:
+                    continue
+                started = time.monotonic()
+                loaded = load(batch)
+                for key in batch:
+                    # A request that read the value meanwhile put it: what the shopper saw stands.
+                    if self._cache.get(key, "") is None:
+                        self._cache.put(key, "", (started, loaded.get(key, _ABSENT)))
+        except Exception:  # noqa: BLE001 -- requests read what they miss, as without reading ahead
+            log.warning("could not read %s ahead; requests read them as they need them", self.name, exc_info=True)
 
     def _refresh(self) -> None:
         time.sleep(REFRESH_DELAY)
+        self._read_ahead()
         while True:
             with self._lock:
                 keys = sorted(self._old)[:REFRESH_BATCH]
@@ -134,8 +176,11 @@ class ShelfCache:
 
     def products(self, catalog: Catalog, product_ids: list[str]) -> list[dict[str, Any]]:
         """Product cards in the order of ``product_ids``, leaving out ids that name no product."""
-        cards = self._cards.get_many(
-            product_ids, lambda missing: {card["id"]: card for card in catalog.products(missing)})
+        def load(ids: list[str]) -> dict[str, Any]:
+            return {card["id"]: card for card in catalog.products(ids)}
+
+        self._cards.warm(lambda: catalog.shelf_products(WARM_ENTRIES), load)
+        cards = self._cards.get_many(product_ids, load)
         return [cards[pid] for pid in dict.fromkeys(product_ids) if cards.get(pid) is not None]
 
     def put_product(self, catalog: Catalog, product_id: str) -> None:

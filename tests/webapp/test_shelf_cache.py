@@ -62,3 +62,27 @@ def test_a_card_the_refresh_cannot_read_stays_shown(app, shop, merchandiser_toke
         assert time.monotonic() < deadline, "the failed refresh never ended"
         time.sleep(0.05)
     assert _names(client, merchandiser_token) == before
+
+
+def test_the_first_shelf_reads_the_other_cards_ahead_so_later_shelves_wait_for_none(app, shop, merchandiser_token,
+                                                                                    quick_refresh, monkeypatch):
+    app.extensions["shelf_cache"] = shelf_cache.ShelfCache()
+    client = app.test_client()
+    reads: list[list[str]] = []
+    read_cards = shelf_cache.Catalog.products
+    monkeypatch.setattr(shelf_cache.Catalog, "products",
+                        lambda self, product_ids: (reads.append(list(product_ids)), read_cards(self, product_ids))[1])
+    catalogue = {row["id"] for row in shop.read("MATCH (p:Product) RETURN p.id AS id")}
+
+    shown = set(_names(client, merchandiser_token))
+    assert reads and set(reads[0]) == shown  # the first shelf waits for its own cards
+    deadline = time.monotonic() + 10
+    while not any(set(batch) == catalogue - shown for batch in reads[1:]):
+        assert time.monotonic() < deadline, f"the other cards were never read ahead: {reads}"
+        time.sleep(0.05)
+
+    reads.clear()
+    other = client.get("/api/v1/recommendations?user_id=u-ada&k=12&strategy=popular",
+                       headers=bearer(merchandiser_token)).get_json()["items"]
+    assert {item["product_id"] for item in other} - shown  # Ada's shelf shows products Bob's did not
+    assert reads == []
