@@ -52,8 +52,10 @@ class StoredRanking:
         if stored.made_for != state.activity and not foldable(state.fresh):
             return None
         category = self.sources.category
-        ranked = [Ranked(pid, score, json.loads(because), category(pid))
-                  for pid, score, because in zip(stored.product_ids, stored.scores, stored.because, strict=True)]
+        # One parse of every item's evidence: fifty parses of a few bytes each cost more than twice as much.
+        evidence = json.loads("[" + ",".join(stored.because) + "]")
+        ranked = [Ranked(pid, score, because, category(pid))
+                  for pid, score, because in zip(stored.product_ids, stored.scores, evidence, strict=True)]
         if stored.made_for == state.activity:
             self.served("stored")
             return ranked
