@@ -156,25 +156,33 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
     reads of other shoppers' lists to every act-then-read).
 
     Each row has the list's and the event's latencies, pairs (event + list) per second and, as the yardstick,
-    that rate over health's requests per second at the same client count (``health_rps``).
+    that rate over health's requests per second at the same client count, measured again just before each live
+    phase: this machine's speed drifts by a third within one run, and health's figure from the first phases
+    (``health_rps``, kept in the row as ``health_rps_earlier``) was taken minutes before.
     """
     acting = workloads["live"]
     phases = []
     plan = [("live", level, [acting]) for level in clients]
     plan.append(("mixed", max(clients), [workloads["recommendations"].weighted(4), acting.weighted(1)]))
+    health_now: dict[int, float] = {}
     for name, level, targets in plan:
+        if name == "live":
+            health_now[level] = (run_phase(url, [workloads["health"]], level, timing, cursor)["endpoints"]
+                                 .get("health") or {}).get("rps") or 0.0
         if memory:
             memory.mark(f"{name}@{level}")
         result = run_phase(url, targets, level, timing, cursor)
         endpoints = result["endpoints"]
-        health = health_rps.get(level)
+        health = health_now.get(level) or health_rps.get(level)
         row = {"phase": name, "clients": level, "recommendations": endpoints.get("live"),
                "event": endpoints.get("live event"), "reads": endpoints.get("recommendations"),
                "pairs": result.get("pairs", 0), "pairs_per_second": result.get("pairs_per_second", 0.0),
+               "health_rps": health, "health_rps_earlier": health_rps.get(level),
                "pairs_to_health": round(result.get("pairs_per_second", 0.0) / health, 3) if health else None}
         phases.append(row)
         say(f"{label}{name:>15} at {level:>2} clients: list after the event {describe(row['recommendations'] or {})}; "
-            f"event {describe(row['event'] or {})}; {row['pairs_per_second']:.0f} pairs/s")
+            f"event {describe(row['event'] or {})}; {row['pairs_per_second']:.0f} pairs/s"
+            + (f" (health just before: {health:.0f} req/s)" if name == "live" and health else ""))
     if memory:
         memory.mark("idle")
     return phases

@@ -75,6 +75,9 @@ def test_a_short_bench_on_a_tiny_shop_reports_every_figure_without_errors(graph,
         for (name, clients), row in acted.items():
             label = f"{name} at {clients} clients, {scale['scale']}x"
             assert row["pairs"] > 0 and row["pairs_to_health"] > 0, label
+            # The yardstick is health measured just before the live phase, not the one from minutes before.
+            assert row["health_rps"] > 0 and row["pairs_to_health"] == round(row["pairs_per_second"] /
+                                                                             row["health_rps"], 3), label
             for part in ("recommendations", "event"):
                 assert row[part]["requests"] > 0 and row[part]["failures"] == 0, f"{label}, {part}: {row[part]}"
         assert acted[("mixed", 2)]["reads"]["requests"] > 0
