@@ -91,9 +91,11 @@ class _TimedValues:
         self._cache.put(key, "", (time.monotonic(), _ABSENT if value is None else value))
 
     def clear(self) -> None:
+        """Forgets every value; the next ``warm`` reads ahead again."""
         self._cache.clear()
         with self._lock:
             self._old.clear()
+            self._warmed = False
 
     def warm(self, keys: Callable[[], list[str]], load: Load) -> None:
         """Once per process: the background read loads the values of ``keys()`` it does not hold."""
