@@ -99,6 +99,8 @@ class _TimedValues:
 
     def warm(self, keys: Callable[[], list[str]], load: Load) -> None:
         """Once per process: the background read loads the values of ``keys()`` it does not hold."""
+        if self._warmed:  # every shelf asks: after the first, no lock is taken
+            return
         with self._lock:
             if self._warmed:
                 return
