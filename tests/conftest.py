@@ -62,11 +62,11 @@ def graph(session_graph: Graph) -> Graph:
 
 @pytest.fixture
 def app(graph: Graph, neo4j_settings: Neo4jSettings):
-    from shopgraph.webapp.app import create_app
+    from shopgraph.webapp.app import close_app, create_app
 
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": neo4j_settings, "SECRET_KEY": "test"})
     yield app
-    app.extensions["neo4j"].close()
+    close_app(app)
 
 
 @pytest.fixture

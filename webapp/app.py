@@ -29,6 +29,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def close_app(app: Flask, timeout: float = 10.0) -> bool:
+    """Ends the app's work in the right order: the recommendation lists and clicks still queued are written,
+    the shelf cards' background read ends, and only then the driver closes (the driver's close is not safe while
+    a thread still uses it). False if lists or clicks were left unwritten after ``timeout`` seconds."""
+    written = True
+    if "online_metrics" in app.extensions:
+        written = app.extensions["online_metrics"].close(timeout=timeout)
+    if "shelf_cache" in app.extensions:
+        app.extensions["shelf_cache"].close()
+    app.extensions["neo4j"].close()
+    return written
+
+
 def configure(app: Flask, config: dict[str, Any] | None) -> None:
     settings = current()
     app.config.update(

@@ -88,9 +88,13 @@ def post_worker_init(worker) -> None:
 
 def worker_exit(server, worker) -> None:
     """A worker leaving (SIGTERM, a restart, max requests): the recommendation lists and clicks it has queued are
-    written first. (The process's atexit does the same for servers started without this hook.)"""
-    metrics = getattr(worker, "wsgi", None) and worker.wsgi.extensions.get("online_metrics")
-    if metrics is not None and not metrics.close(timeout=float(worker.cfg.graceful_timeout or 10)):
+    written first, then its background reads end and its driver closes. (The process's atexit writes the lists
+    and clicks for servers started without this hook.)"""
+    # Imported here: the arbiter imports this file and must not import the app (nor prometheus_client) itself.
+    from shopgraph.webapp.app import close_app
+
+    app = getattr(worker, "wsgi", None)
+    if app is not None and not close_app(app, timeout=float(worker.cfg.graceful_timeout or 10)):
         worker.log.warning("exiting with recommendation lists/clicks unwritten")
 
 

@@ -65,6 +65,7 @@ class _TimedValues:
         self._ahead: Callable[[], list[str]] | None = None
         self._warmed = False
         self._refresher: threading.Thread | None = None
+        self._closed = threading.Event()
         self._lock = threading.Lock()
 
     def get_many(self, keys: Iterable[str], load: Load) -> dict[str, Any]:
@@ -108,6 +109,15 @@ class _TimedValues:
             self._ahead = keys
             self._start(load)
 
+    def close(self, timeout: float = 10.0) -> None:
+        """Ends the background read, waiting up to ``timeout`` seconds for a read in flight, and starts none
+        again: the app closes its driver next, and the driver may not close while a thread still uses it."""
+        with self._lock:
+            self._closed.set()
+            refresher = self._refresher
+        if refresher is not None:
+            refresher.join(timeout)
+
     def _refresh_later(self, keys: list[str], load: Load) -> None:
         """Queues old values for the background read, starting it unless it runs."""
         with self._lock:
@@ -118,7 +128,7 @@ class _TimedValues:
         """Starts the background read unless it runs: after the first request that needs it, not at import,
         because gunicorn forks workers and a thread does not survive the fork. Called holding the lock."""
         self._load = load
-        if self._refresher is None:
+        if self._refresher is None and not self._closed.is_set():
             self._refresher = threading.Thread(target=self._refresh, name=f"shopgraph-{self.name}", daemon=True)
             self._refresher.start()
 
@@ -126,11 +136,13 @@ class _TimedValues:
         """Loads the values ``warm`` asked for that are not held, a batch at a time."""
         with self._lock:
             ahead, self._ahead, load = self._ahead, None, self._load
-        if ahead is None or load is None:
+        if ahead is None or load is None or self._closed.is_set():
             return
         try:
             keys = ahead()
             for start in range(0, len(keys), REFRESH_BATCH):
+                if self._closed.is_set():
+                    return
                 batch = [key for key in keys[start:start + REFRESH_BATCH] if self._cache.get(key, "") is None]
                 if not batch:
                     continue
@@ -144,14 +156,14 @@ class _TimedValues:
             log.warning("could not read %s ahead; requests read them as they need them", self.name, exc_info=True)
 
     def _refresh(self) -> None:
-        time.sleep(REFRESH_DELAY)
+        self._closed.wait(REFRESH_DELAY)
         self._read_ahead()
         while True:
             with self._lock:
                 keys = sorted(self._old)[:REFRESH_BATCH]
                 self._old.difference_update(keys)
                 load = self._load
-                if not keys or load is None:
+                if not keys or load is None or self._closed.is_set():
                     self._refresher = None
                     return
             started = time.monotonic()
@@ -203,3 +215,8 @@ class ShelfCache:
     def clear(self) -> None:
         self._cards.clear()
         self._category_names.clear()
+
+    def close(self) -> None:
+        """Ends the background reads (see ``close_app``)."""
+        self._cards.close()
+        self._category_names.close()

@@ -69,7 +69,7 @@ def integration_token(shop) -> str:
 @pytest.fixture
 def client_without_neo4j():
     """A test client of an app whose Neo4j does not answer (nothing listens on its port)."""
-    from shopgraph.webapp.app import create_app
+    from shopgraph.webapp.app import close_app, create_app
 
     dead = Neo4jSettings(uri="neo4j://127.0.0.1:1", user="neo4j", password="x")
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": dead, "SECRET_KEY": "t"})
@@ -79,4 +79,4 @@ def client_without_neo4j():
     try:
         yield app.test_client()
     finally:
-        app.extensions["neo4j"].close()
+        close_app(app)

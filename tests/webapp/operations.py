@@ -48,11 +48,11 @@ def trained_version(store: Path, graph=None) -> str:
 @contextmanager
 def app_on(settings: Neo4jSettings, artefacts: Path, **config) -> Iterator:
     """An app whose graph is ``settings`` and whose trained models come from ``artefacts``."""
-    from shopgraph.webapp.app import create_app
+    from shopgraph.webapp.app import close_app, create_app
 
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": settings, "SECRET_KEY": "test",
                       "ARTEFACTS_DIR": artefacts, **config})
     try:
         yield app
     finally:
-        app.extensions["neo4j"].close()
+        close_app(app)

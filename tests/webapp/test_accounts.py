@@ -126,7 +126,7 @@ def test_session_cookies_are_http_only_and_same_site(client, shop):
 
 
 def test_cookies_are_secure_when_the_shop_is_served_over_https(neo4j_settings, shop):
-    from shopgraph.webapp.app import create_app
+    from shopgraph.webapp.app import close_app, create_app
 
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": neo4j_settings, "SECRET_KEY": "t",
                       "SESSION_COOKIE_SECURE": True})
@@ -136,7 +136,7 @@ def test_cookies_are_secure_when_the_shop_is_served_over_https(neo4j_settings, s
         assert client.get_cookie("session", domain="shop.example").secure
         assert app.config["REMEMBER_COOKIE_SECURE"] is True
     finally:
-        app.extensions["neo4j"].close()
+        close_app(app)
 
 
 def test_every_page_carries_the_csrf_meta_tag_and_safe_headers(client, shop):

@@ -12,7 +12,7 @@ def test_health_is_ok_when_neo4j_answers(client):
 
 
 def test_health_is_a_json_503_when_neo4j_is_unreachable():
-    from shopgraph.webapp.app import create_app
+    from shopgraph.webapp.app import close_app, create_app
 
     dead = Neo4jSettings(uri="neo4j://127.0.0.1:1", user="neo4j", password="x")
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": dead})
@@ -20,7 +20,7 @@ def test_health_is_a_json_503_when_neo4j_is_unreachable():
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "graph_unavailable"
     assert "Traceback" not in response.get_data(as_text=True)
-    app.extensions["neo4j"].close()
+    close_app(app)
 
 
 # -- liveness and readiness ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from shopgraph.graph.db import Graph
 from shopgraph.graph.settings import LocalServer, Neo4jSettings
 from shopgraph.graph.timeouts import TIMED_OUT
 from shopgraph.graph.tokens import Tokens
-from shopgraph.webapp.app import create_app
+from shopgraph.webapp.app import close_app, create_app
 from tests.webapp.shop import bearer, stock
 from tests.webapp.stall import PATIENCE, in_background, lock_held_on, wait_until_blocked
 
@@ -152,7 +152,7 @@ def test_neo4j_killed_under_write_load_loses_nothing_acknowledged_and_the_shop_r
             clients.wait_for(lambda answers: sum(a.at > back_at for a in acknowledged(answers)) >= 10,
                              "ratings acknowledged again once the database was back")
     finally:
-        app.extensions["neo4j"].close()
+        close_app(app)
 
     answers = clients.answers
     assert {a.status for a in answers} <= {200, 503}, {a.status for a in answers}
@@ -211,4 +211,4 @@ def test_a_frozen_neo4j_is_a_503_with_retry_after_and_the_shop_answers_again_onc
             time.sleep(0.5)
         assert set(statuses.values()) == {200}, f"the shop did not recover once Neo4j thawed: {statuses}"
     finally:
-        app.extensions["neo4j"].close()
+        close_app(app)

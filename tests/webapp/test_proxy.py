@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from shopgraph.webapp.app import create_app
+from shopgraph.webapp.app import close_app, create_app
 from tests.webapp.shop import BOB, csrf_token
 
 WRONG = "Guess-number-1"
@@ -25,7 +25,7 @@ def app_behind(shop, neo4j_settings, monkeypatch):
     made: list = []
     yield make
     for app in made:
-        app.extensions["neo4j"].close()
+        close_app(app)
 
 
 def shopper_via_proxy(app, address: str):

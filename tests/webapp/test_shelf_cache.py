@@ -7,7 +7,9 @@ import time
 import pytest
 
 from shopgraph.webapp import shelf_cache
+from shopgraph.webapp.app import close_app
 from tests.webapp.shop import bearer
+from tests.webapp.stall import PATIENCE, in_background
 
 ASK = "/api/v1/recommendations?user_id=u-bob&k=12&strategy=popular"
 
@@ -89,3 +91,28 @@ def test_the_first_shelf_reads_the_other_cards_ahead_so_later_shelves_wait_for_n
                        headers=bearer(merchandiser_token)).get_json()["items"]
     assert {item["product_id"] for item in other} - shown  # Ada's shelf shows products Bob's did not
     assert reads == []
+
+
+def test_closing_the_app_waits_for_the_read_ahead_in_flight_and_closes_the_driver_after_it(
+        app, shop, merchandiser_token, quick_refresh, monkeypatch, caplog):
+    app.extensions["shelf_cache"] = cache = shelf_cache.ShelfCache()
+    reading, go_on = threading.Event(), threading.Event()
+    read_ahead = shelf_cache.Catalog.shelf_products
+
+    def stalled(self, limit):
+        reading.set()
+        assert go_on.wait(PATIENCE)
+        return read_ahead(self, limit)
+
+    monkeypatch.setattr(shelf_cache.Catalog, "shelf_products", stalled)
+    assert _names(app.test_client(), merchandiser_token)
+    assert reading.wait(PATIENCE)
+
+    closing, outcome = in_background(lambda: close_app(app))
+    closing.join(0.5)
+    assert closing.is_alive(), "the driver was closed under the read ahead"
+    go_on.set()
+    closing.join(PATIENCE)
+    assert outcome == [True]
+    assert cache._cards._refresher is None
+    assert "could not read" not in caplog.text  # the read in flight ended before the driver closed

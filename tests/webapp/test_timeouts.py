@@ -6,7 +6,7 @@ import pytest
 
 from shopgraph.graph.db import Graph
 from shopgraph.graph.tokens import Tokens
-from shopgraph.webapp.app import create_app
+from shopgraph.webapp.app import close_app, create_app
 from tests.webapp.shop import bearer
 from tests.webapp.stall import in_background, lock_held_on, wait_until_blocked
 
@@ -19,7 +19,7 @@ def quick_app(shop, neo4j_settings, monkeypatch):
     monkeypatch.setenv("SHOPGRAPH_QUERY_TIMEOUT", "1")
     app = create_app({"TESTING": True, "NEO4J_SETTINGS": neo4j_settings, "SECRET_KEY": "test"})
     yield app
-    app.extensions["neo4j"].close()
+    close_app(app)
 
 
 def test_a_request_stuck_behind_a_lock_is_a_503_while_batch_work_waits_it_out(quick_app, shop, neo4j_settings):
