@@ -57,6 +57,8 @@ class BenchConfig:
     soak_clients: int = 8
     # Client counts of the live phases (shoppers who act, then read); the mixed phase runs at the most of them.
     live_clients: tuple[int, ...] = (1, 8)
+    # Seconds of act-then-read pairs before the live phases, reported as a row of their own (``serving.live``).
+    live_warmup: float = 30.0
     # Loads into the emptied graph of the running server, after the first; their median is the ingestion
     # figure judged (``bench.ingestion.median_load``).
     running_loads: int = 3
@@ -229,7 +231,7 @@ def _serve(context: _Context, tables: Tables, token: str, scale: int, endpoints:
                                                     context.say)
                 health = {p["clients"]: p["rps"] for p in measured["phases"] if p["endpoint"] == "health"}
                 measured["live"] = serving.live(shop.url, workloads, config.live_clients, timing, cursor, health,
-                                                memory, context.say, label=f"  {scale}x ")
+                                                memory, context.say, label=f"  {scale}x ", warmup=config.live_warmup)
             # The next scale's shoppers who act start from their stored lists again, as after a nightly store.
             live_build.restore_lists(context.graph, context.artefacts, acting_shoppers(tables, config.seed))
             measured["shoppers_asked"] = len(workloads["recommendations"].paths)
