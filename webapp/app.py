@@ -37,7 +37,7 @@ def close_app(app: Flask, timeout: float = 10.0) -> bool:
     if "online_metrics" in app.extensions:
         written = app.extensions["online_metrics"].close(timeout=timeout)
     if "shelf_cache" in app.extensions:
-        app.extensions["shelf_cache"].close()
+        app.extensions["shelf_cache"].close(timeout=timeout)
     app.extensions["neo4j"].close()
     return written
 

@@ -216,7 +216,8 @@ class ShelfCache:
         self._cards.clear()
         self._category_names.clear()
 
-    def close(self) -> None:
-        """Ends the background reads (see ``close_app``)."""
-        self._cards.close()
-        self._category_names.close()
+    def close(self, timeout: float = 10.0) -> None:
+        """Ends the background reads, waiting up to ``timeout`` seconds in all for reads in flight (``close_app``)."""
+        deadline = time.monotonic() + timeout
+        self._cards.close(timeout)
+        self._category_names.close(max(0.0, deadline - time.monotonic()))
