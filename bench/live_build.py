@@ -12,13 +12,14 @@ import time
 from pathlib import Path
 
 from shopgraph.graph.db import Graph
-from shopgraph.models.serving import DEFAULT_STRATEGY, RecommendationService
+from shopgraph.models.serving import DEFAULT_STRATEGY, CachePolicy, RecommendationService
 from shopgraph.models.stored_lists import store_lists
 
 
 def measure_live_builds(graph: Graph, artefacts: Path, user_ids: list[str], count: int = 300) -> dict:
     """Latency of ``count`` live builds of the default strategy (k=10) for the first shoppers of ``user_ids``, in ms."""
-    service = RecommendationService(graph, artefacts_dir=artefacts, cache_size=0, stored_max_age=-1.0)
+    service = RecommendationService(graph, artefacts_dir=artefacts,
+                                    caching=CachePolicy(lists_size=0, stored_max_age=-1.0))
     service.warm_up()
     asked = user_ids[:count]
     for user in asked[:10]:              # the plans of every query cached, as in a worker that has served
@@ -40,4 +41,4 @@ def measure_live_builds(graph: Graph, artefacts: Path, user_ids: list[str], coun
 def restore_lists(graph: Graph, artefacts: Path, user_ids: list[str]) -> None:
     """Stores these shoppers' lists again (as ``shopgraph recommend --users FILE --store`` would), so that what
     they did in one scale's live phases does not carry over into the next scale's."""
-    store_lists(RecommendationService(graph, artefacts_dir=artefacts, cache_size=0), user_ids)
+    store_lists(RecommendationService(graph, artefacts_dir=artefacts, caching=CachePolicy(lists_size=0)), user_ids)

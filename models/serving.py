@@ -2,22 +2,26 @@
 
 Serving is light: it reads graph edges and stored vectors through ``graph.recommendations`` and the newest
 artefact's metadata (hybrid weights, the multi ranker's arrays), scores with numpy, and never imports
-TensorFlow. The service puts together three parts, each a module of its own:
+TensorFlow. The service puts a shopper's list together from parts, each a module of its own:
 
 - ``models.stored_ranking``: every request first reads the shopper's state -- a fingerprint of their activity,
   the list stored for them ahead of time (``list_to_store``, written by ``shopgraph train`` and ``shopgraph
   recommend --all-users --store``) and what they did since. While that list holds -- nothing done since it was
   made, same model version, not too old -- that one small read is all a default list costs; what they did since
-  is folded into it with one more read;
+  is folded into it, prepared by the same read;
 - ``models.candidate_sources``: otherwise the list is built live, from the shopper's history and every candidate
   source at once (two more round trips), plus the shop-wide lists and vectors every shopper shares;
 - ``models.ranking``: the strategy's order over those candidates (one generator, the hybrid blend, the multi
-  ranker).
+  ranker);
+- ``models.list_finishing``: the last steps of every list, whichever path made it -- merchandiser rules (which
+  respect the shopper's exclusions), the request's ``ListFilter``, the diversity cap, then k items.
+
+Visitors' lists (``models.visitor_lists``) and a product page's rows (``models.product_lists``, as ``products``)
+are parts of their own.
 
 Feedback is live: a purchase, rating, like, dislike or cart change alters the activity fingerprint, so the very
 next list shows it (also in other worker processes). Lists are cached per shopper under that fingerprint, for a
-few minutes; ``forget(user_id)`` drops them at once. The shopper's exclusions, merchandiser rules and the
-diversity cap apply to every list as it is served, whichever path made it.
+few minutes; ``forget(user_id)`` drops them at once.
 
 Every item carries ``because``: the evidence that put it there, strongest first (the reason kinds the API's
 OpenAPI document lists).
@@ -25,40 +29,45 @@ OpenAPI document lists).
 A list may be narrowed (``ListFilter``): to one category and the categories below it, without some products, and
 from an offset into the ranking. The filter applies to the whole ranking before it is cut to k, whichever path made
 it: a stored list is used when, filtered, it still holds offset + k items (it is the head of the same ranking),
-otherwise the list is built live; a list that runs short of a category is topped up with the category's most
-popular products. Cached lists are cached per filter, so they never hold a product the filter leaves out.
-
-A visitor's list may start from products they viewed (``recommend_viewed``): the content and collaborative
-neighbours of those products, each naming the one it came from, built per request and never written to the graph.
+otherwise the list is built live. Cached lists are cached per filter, so they never hold a product the filter
+leaves out.
 """
 from __future__ import annotations
 
 import json
 import threading
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Set
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from shopgraph.graph.recommendations import Candidate, RecommendationRepository, ShopperHistory
+from shopgraph.graph.recommendations import RecommendationRepository, ShopperHistory
 from shopgraph.models import rules
-from shopgraph.models.candidate_sources import GENERATOR_SOURCES, STRATEGY_GENERATORS, CandidateSources, Limits
-from shopgraph.models.diversity import cap_setting, serving_cap
+from shopgraph.models.candidate_sources import STRATEGY_GENERATORS, CandidateSources, Limits
 from shopgraph.models.fresh_feedback import FRESH_LIMIT, FRESH_SHARE
+from shopgraph.models.list_finishing import (
+    MAX_K,
+    MAX_OFFSET,
+    NO_FILTER,
+    ListFilter,
+    ListFinishing,
+    Recommendation,
+)
+from shopgraph.models.product_lists import ProductLists, merge_rows
 from shopgraph.models.ranking import Ranker
 from shopgraph.models.serving_artefacts import ArtefactWatch
 from shopgraph.models.serving_blend import choose_seeds
 from shopgraph.models.serving_cache import ShopperCache
 from shopgraph.models.stored_ranking import StoredRanking
 from shopgraph.models.strategy_files import StrategyLibrary
+from shopgraph.models.visitor_lists import MAX_VIEWED, VisitorLists
 
-__all__ = ["DEFAULT_STRATEGY", "STORED_STRATEGY", "STORED_SIZE", "STORED_MAX_AGE", "STRATEGIES", "MAX_K", "Limits",
-           "ListFilter", "MAX_OFFSET", "MAX_VIEWED", "NO_FILTER", "Recommendation", "RecommendationService",
-           "UnknownShopper", "UnknownStrategy"]
+__all__ = ["DEFAULT_STRATEGY", "STORED_STRATEGY", "STORED_SIZE", "STORED_MAX_AGE", "STRATEGIES", "MAX_K", "CachePolicy",
+           "Limits", "ListFilter", "MAX_OFFSET", "MAX_VIEWED", "NO_FILTER", "Recommendation",
+           "RecommendationService", "UnknownShopper", "UnknownStrategy"]
 
 STRATEGIES = ("popular", "trending", "content", "collaborative", "item_regression", "mf", "embedding", "hybrid",
               "multi")
-MAX_K = 100
 #: The strategy shoppers get unless an experiment or a request names another. Chosen on served figures (the served
 #: rows of `shopgraph evaluate`): multi leads by far on Online Retail and is second to mf on MovieLens-100k; without a
 #: trained ranker it serves the hybrid blend.
@@ -69,45 +78,23 @@ STORED_SIZE = 50
 #: Stored lists older than this are not used (trending and other shoppers' baskets move on); a nightly
 #: ``shopgraph recommend --all-users --store`` keeps them younger.
 STORED_MAX_AGE = 2 * 24 * 3600.0
-#: How far into a ranking paging may reach (offset), and how many viewed products a visitor's list starts from.
-MAX_OFFSET = 200
-MAX_VIEWED = 20
-#: The candidate walks a visitor's viewed products are followed through, per strategy: no shopper, so no
-#: "shoppers like you"; any other strategy follows both generators' walks.
-VIEWED_SOURCES = {
-    "content": GENERATOR_SOURCES["content"],
-    "collaborative": tuple(s for s in GENERATOR_SOURCES["collaborative"] if s != "shoppers_like_you"),
-}
 
 
 @dataclass(frozen=True)
-class ListFilter:
-    """What a list keeps: products of ``category`` or a category below it (None: any), none of ``exclude``,
-    and the items of the ranking from ``offset`` on."""
+class CachePolicy:
+    """How long serving keeps what it read, in seconds, and how much of it (``RecommendationService(caching=)``).
 
-    category: str | None = None
-    exclude: frozenset[str] = frozenset()
-    offset: int = 0
+    ``lists_ttl`` and ``lists_size``: the lists cached per shopper (a shopper's event drops theirs at once);
+    ``shared_ttl``: trending, popular and the shop's latest activity (categories: ten times as long);
+    ``version_check_seconds``: how often the published model version is looked for; ``stored_max_age``: the
+    oldest stored list served.
+    """
 
-    @property
-    def narrows(self) -> bool:
-        return self.category is not None or bool(self.exclude)
-
-    def key(self) -> tuple:
-        return self.category, tuple(sorted(self.exclude)), self.offset
-
-
-NO_FILTER = ListFilter()
-
-
-@dataclass
-class Recommendation:
-    product_id: str
-    score: float
-    because: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    lists_ttl: float = 300.0
+    lists_size: int = 4096
+    shared_ttl: float = 60.0
+    version_check_seconds: float = 30.0
+    stored_max_age: float = STORED_MAX_AGE
 
 
 class UnknownStrategy(ValueError):
@@ -128,25 +115,26 @@ class RecommendationService:
     """
 
     def __init__(self, graph, artefacts_dir=None, merchandiser_rules: rules.MerchandiserRules | None = None,
-                 limits: Limits | None = None, cache_ttl: float = 300.0, cache_size: int = 4096,
-                 shared_ttl: float = 60.0, version_check_seconds: float = 30.0,
-                 stored_max_age: float = STORED_MAX_AGE, strategy_library: StrategyLibrary | None = None,
+                 limits: Limits | None = None, caching: CachePolicy | None = None,
+                 strategy_library: StrategyLibrary | None = None,
                  on_served: Callable[[str], None] | None = None) -> None:
+        caching = caching or CachePolicy()
         self.graph = graph
         self.repository = RecommendationRepository(graph)
         self.limits = limits or Limits()
         self.merchandiser_rules = merchandiser_rules or rules.NoMerchandiserRules()
-        #: The shop's diversity setting, read once so that a bad value stops the process at start, not a request.
-        self.diversity = cap_setting()
-        self.artefacts = ArtefactWatch(artefacts_dir, check_seconds=version_check_seconds, graph=graph)
-        self._cache = ShopperCache(cache_size, cache_ttl)
+        self.artefacts = ArtefactWatch(artefacts_dir, check_seconds=caching.version_check_seconds, graph=graph)
+        self._cache = ShopperCache(caching.lists_size, caching.lists_ttl)
         #: Strategies written as Cypher files (``models.strategy_files``), served beside the built-in ones.
         self.strategy_files = strategy_library or StrategyLibrary()
-        self.sources = CandidateSources(graph, self.repository, self.limits, self.strategy_files, shared_ttl,
-                                        version_check_seconds, on_new_version=self._cache.clear)
+        self.sources = CandidateSources(graph, self.repository, self.limits, self.strategy_files, caching.shared_ttl,
+                                        caching.version_check_seconds, on_new_version=self._cache.clear)
         self.ranker = Ranker(self.artefacts, self.sources, self.limits.reasons)
-        self.stored = StoredRanking(STORED_STRATEGY, self.sources, stored_max_age, self.limits.reasons, self._served,
-                                    fresh_share=self._fresh_share)
+        self.stored = StoredRanking(STORED_STRATEGY, self.sources, caching.stored_max_age, self.limits.reasons,
+                                    self._served, fresh_share=self._fresh_share)
+        self.finishing = ListFinishing(self.repository, self.sources, self.artefacts, self.merchandiser_rules)
+        self.visitors = VisitorLists(self.repository, self.sources, self.limits, self.finishing)
+        self.products = ProductLists(self.repository)
         self.served: Counter[str] = Counter()
         self._served_lock = threading.Lock()
         self._on_served = on_served
@@ -171,7 +159,7 @@ class RecommendationService:
                 return self.recommend_for(user_id, k, strategy, wanted)  # checks k and strategy first
             except UnknownShopper:
                 pass
-        return self._for_visitor(k, strategy, wanted)
+        return self.visitors.shop_wide(k, strategy, wanted)
 
     def recommend_viewed(self, product_ids: list[str], k: int = 10, strategy: str = DEFAULT_STRATEGY,
                          wanted: ListFilter = NO_FILTER) -> list[Recommendation]:
@@ -179,23 +167,7 @@ class RecommendationService:
         ignored): their content and collaborative neighbours, each item's ``because`` naming the viewed product
         it came from, topped up with trending products. Nothing is written; the viewed products are left out."""
         self._check(k, strategy, wanted)
-        viewed = list(dict.fromkeys(product_ids))[:MAX_VIEWED]
-        if not viewed:
-            return self._for_visitor(k, strategy, wanted)
-        limits = self.limits
-        seeds = [{"id": pid, "weight": round(1.0 / (1.0 + position / 20.0), 6)} for position, pid in enumerate(viewed)]
-        sources = VIEWED_SOURCES.get(strategy) or VIEWED_SOURCES["content"] + VIEWED_SOURCES["collaborative"]
-        rows = self.repository.candidates(
-            sources, seeds=seeds, liveSeeds=seeds[:limits.live_seeds], perSeed=limits.per_seed, groups=limits.groups,
-            limit=limits.per_source, basketsPerSeed=limits.baskets_per_seed, maxBasket=limits.max_basket)
-        left_out = set(viewed)
-        ranked = [rules.Ranked(item.product_id, item.score, item.because, self.sources.category(item.product_id))
-                  for item in _blend_sources(rows, self.limits.reasons) if item.product_id not in left_out]
-        depth = wanted.offset + k
-        if len(ranked) < depth:
-            ranked += self.sources.backfill(ranked, left_out)
-        ranked = self.merchandiser_rules.apply(None, ranked, left_out)
-        return self._narrowed(ranked, left_out, k, wanted, complete=True) or []
+        return self.visitors.from_viewed(product_ids, k, strategy, wanted)
 
     def recommend_for(self, user_id: str, k: int = 10, strategy: str = DEFAULT_STRATEGY,
                       wanted: ListFilter = NO_FILTER) -> list[Recommendation]:
@@ -230,14 +202,14 @@ class RecommendationService:
         items = None
         if ranked is not None:
             # The stored list is the head of the ranking: filtered, it stands while it still holds offset + k.
-            items = self._finish_for_shopper(state.user_id, ranked, set(state.leave_out | state.excluded), k,
-                                             wanted, complete=False)
+            items = self.finishing.serve(state.user_id, ranked, set(state.leave_out | state.excluded), k, wanted,
+                                         complete=False)
         if items is None:
             history = self.repository.history(user_id, self.limits.history)
             if history is None:
                 raise UnknownShopper(user_id)
             ranked, excluded = self._rank_for_shopper(history, strategy, depth)
-            items = self._finish_for_shopper(history.user_id, ranked, excluded, k, wanted, complete=True) or []
+            items = self.finishing.serve(history.user_id, ranked, excluded, k, wanted) or []
             self._served("live")
         self._cache.put(key, state.activity, items)
         return items
@@ -262,29 +234,6 @@ class RecommendationService:
                 "because": [json.dumps(item.because, separators=(",", ":")) for item in ranked],
                 "activity": state.activity, "version": self.sources.model_version() or ""}
 
-    def similar_products(self, product_id: str, k: int = 10) -> list[Recommendation]:
-        """Products like this one (content), each with its reason."""
-        rows = self.repository.similar_products(product_id, k)
-        return _merge_rows(rows, k)
-
-    def bought_together(self, product_id: str, k: int = 10) -> list[Recommendation]:
-        """Products bought in the same baskets as this one, each with its reason."""
-        rows = [row for row in self.repository.bought_together(product_id, k) if row.product_id != product_id]
-        trained = _merge_rows([row for row in rows if row.source == "bought_with"], k)
-        # The latest baskets top the trained neighbours up (a product newer than the last training has only
-        # those), ranked after them.
-        floor = min((item.score for item in trained), default=1.0)
-        live = [item for item in _merge_rows([row for row in rows if row.source != "bought_with"], k)
-                if item.product_id not in {t.product_id for t in trained}]
-        top = max((item.score for item in live), default=1.0) or 1.0
-        for item in live:
-            item.score = round(0.5 * floor * item.score / top, 6)
-        return (trained + live)[:k]
-
-    def _fresh_share(self) -> float:
-        """How much of a folded list comes from what the shopper just did: training's choice for the shop."""
-        return float(((self.artefacts.current() or {}).get("fold") or {}).get("fresh_share", FRESH_SHARE))
-
     def forget(self, user_id: str) -> None:
         """Drop anything cached for this shopper; called after every feedback event."""
         self._cache.forget(user_id)
@@ -306,21 +255,6 @@ class RecommendationService:
         self._cache.clear()
         self.sources.refresh()
 
-    # -- visitors -----------------------------------------------------------------------------
-    def _for_visitor(self, k: int, strategy: str, wanted: ListFilter = NO_FILTER) -> list[Recommendation]:
-        sources = self.sources
-        # A narrowed list reads deeper into the shop-wide list, which is held in memory anyway.
-        depth = self.limits.per_source if not wanted.narrows else self.limits.global_list
-        shared = sources.popular.get() if strategy == "popular" else sources.selling_now()
-        rows = shared[:max(depth, wanted.offset + k)]
-        best = max((row.score for row in rows), default=1.0) or 1.0
-        items = [rules.Ranked(row.product_id, row.score / best, [row.reason], sources.category(row.product_id))
-                 for row in rows]
-        items = self.merchandiser_rules.apply(None, items, set())
-        if wanted == NO_FILTER:
-            return _finish(self._diversify(items), k)
-        return self._narrowed(items, set(), k, wanted, complete=True) or []
-
     # -- shoppers -----------------------------------------------------------------------------
     def _rank_for_shopper(self, history: ShopperHistory, strategy: str,
                           k: int) -> tuple[list[rules.Ranked], set[str]]:
@@ -333,7 +267,7 @@ class RecommendationService:
         else:
             rows = self.sources.from_file(history.user_id, seeds, strategy)
             ranked = [rules.Ranked(item.product_id, item.score, item.because[:self.limits.reasons])
-                      for item in _merge_rows(rows, self.limits.per_source)]
+                      for item in merge_rows(rows, self.limits.per_source)]
         for item in ranked:
             item.category = self.sources.category(item.product_id)
         excluded = rules.excluded_products(history)
@@ -342,48 +276,9 @@ class RecommendationService:
             ranked += self.sources.backfill(ranked, excluded)[:k]
         return ranked, excluded
 
-    def _finish_for_shopper(self, user_id: str, ranked: list[rules.Ranked], excluded: set[str], k: int,
-                            wanted: ListFilter = NO_FILTER, complete: bool = True) -> list[Recommendation] | None:
-        """The list served from a ranking: merchandiser rules, the filter, the diversity cap, then items
-        offset..offset+k. None when the ranking is not ``complete`` (a stored head) and runs short under the filter."""
-        ranked = self.merchandiser_rules.apply(user_id, ranked, excluded)
-        if wanted == NO_FILTER:
-            return _finish(self._diversify(ranked), k)
-        return self._narrowed(ranked, excluded, k, wanted, complete)
-
-    def _narrowed(self, ranked: list[rules.Ranked], excluded: set[str], k: int, wanted: ListFilter,
-                  complete: bool) -> list[Recommendation] | None:
-        """``ranked`` (rules applied) under the filter, diversified, from its offset; filtered after the rules so
-        that a pinned product outside the category is left out too. A complete ranking short of a category is
-        topped up with the category's most popular products; an incomplete one answers None."""
-        depth = wanted.offset + k
-        kept = [item for item in ranked if item.product_id not in wanted.exclude]
-        if wanted.category is not None:
-            inside = self.repository.in_category(wanted.category, [item.product_id for item in kept])
-            kept = [item for item in kept if item.product_id in inside]
-        if len(kept) < depth:
-            if not complete:
-                return None
-            if wanted.category is not None:
-                kept += self._category_top_up(kept, excluded | wanted.exclude, wanted.category, depth)
-        kept = self._diversify(kept)
-        return _finish(kept[wanted.offset:], k)
-
-    def _category_top_up(self, kept: list[rules.Ranked], excluded: Set[str], category: str,
-                         depth: int) -> list[rules.Ranked]:
-        """The category's most popular products not in the list, scored below every item in it."""
-        present = {item.product_id for item in kept}
-        limit = min(depth + len(present) + len(excluded), 2 * (MAX_OFFSET + MAX_K))
-        ids = [pid for pid in self.repository.category_popular(category, limit)
-               if pid not in present and pid not in excluded][:depth - len(kept)]
-        floor = min((item.score for item in kept), default=1.0)
-        return [rules.Ranked(pid, 0.5 * floor * (len(ids) - position) / len(ids), [{"kind": "popular"}],
-                             self.sources.category(pid)) for position, pid in enumerate(ids)]
-
-    def _diversify(self, items: list[rules.Ranked]) -> list[rules.Ranked]:
-        """The items under the shop's diversity cap (``models.diversity``: the setting, or training's choice)."""
-        cap = serving_cap(self.diversity, self.artefacts.current())
-        return rules.diversify(items, cap=cap) if cap else items
+    def _fresh_share(self) -> float:
+        """How much of a folded list comes from what the shopper just did: training's choice for the shop."""
+        return float(((self.artefacts.current() or {}).get("fold") or {}).get("fresh_share", FRESH_SHARE))
 
     def _check(self, k: int, strategy: str, wanted: ListFilter = NO_FILTER) -> None:
         if strategy not in STRATEGIES and self.strategy_files.get(strategy) is None:
@@ -404,44 +299,3 @@ class RecommendationService:
         """Products merchandiser rules may add to a list that its ranking did not propose (pins)."""
         watched = getattr(self.merchandiser_rules, "addable_products", None)
         return watched() if watched is not None else frozenset()
-
-
-def _merge_rows(rows: list[Candidate], k: int) -> list[Recommendation]:
-    """Rows of one list (similar products, bought together, a strategy file), the best score per product kept,
-    reasons gathered, best first."""
-    scores: dict[str, float] = defaultdict(float)
-    because: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        scores[row.product_id] = max(scores[row.product_id], row.score)
-        if row.reason not in because[row.product_id]:
-            because[row.product_id].append(row.reason)
-    ordered = sorted(scores, key=lambda pid: (-scores[pid], pid))[:k]
-    return [Recommendation(pid, round(scores[pid], 6), because[pid]) for pid in ordered]
-
-
-def _blend_sources(rows: list[Candidate], reasons: int) -> list[Recommendation]:
-    """Rows of several candidate sources as one list: each source's scores over its best, summed per product,
-    the evidence of the strongest contributions first (at most ``reasons``), best first."""
-    best: dict[str, float] = defaultdict(float)
-    for row in rows:
-        best[row.source] = max(best[row.source], row.score)
-    scores: dict[str, float] = defaultdict(float)
-    evidence: dict[str, list[tuple[float, dict]]] = defaultdict(list)
-    for row in rows:
-        share = row.score / best[row.source] if best[row.source] > 0 else 0.0
-        scores[row.product_id] += share
-        evidence[row.product_id].append((share, row.reason))
-    ordered = sorted(scores, key=lambda pid: (-scores[pid], pid))
-    items = []
-    for pid in ordered:
-        because: list[dict] = []
-        for _, reason in sorted(evidence[pid], key=lambda pair: -pair[0]):
-            if reason not in because:
-                because.append(reason)
-        items.append(Recommendation(pid, round(scores[pid], 6), because[:reasons]))
-    return items
-
-
-def _finish(items: list[rules.Ranked], k: int) -> list[Recommendation]:
-    return [Recommendation(item.product_id, round(float(item.score), 6), item.because or [{"kind": "popular"}])
-            for item in items[:k]]

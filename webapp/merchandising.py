@@ -18,7 +18,7 @@ from shopgraph.graph.catalog import Catalog
 from shopgraph.graph.settings import reports_dir
 from shopgraph.models import rules as engine_rules
 from shopgraph.models.merch_rules import GraphMerchandiserRules, describe_changes
-from shopgraph.models.serving import RecommendationService
+from shopgraph.models.serving import CachePolicy, RecommendationService
 from shopgraph.webapp import recommender
 from shopgraph.webapp.display import display_name
 from shopgraph.webapp.graph_picture import Edge, Node, render
@@ -41,7 +41,8 @@ class _Inspector:
             if key not in self._services:
                 hook = self.rules if with_rules else engine_rules.NoMerchandiserRules()
                 self._services[key] = RecommendationService(self._graph, artefacts_dir=self._artefacts_dir,
-                                                            merchandiser_rules=hook, cache_ttl=30.0)
+                                                            merchandiser_rules=hook,
+                                                            caching=CachePolicy(lists_ttl=30.0))
             return self._services[key]
 
     def rules_changed(self) -> None:

@@ -72,7 +72,7 @@ def recommend_for_page(user_id: str | None, k: int, strategy: str = DEFAULT_STRA
 def related_for_page(kind: str, product_id: str, k: int) -> list[Recommendation]:
     """``similar_products`` or ``bought_together`` for a product page, with the same forgiveness."""
     try:
-        return getattr(service(), kind)(product_id, k)
+        return getattr(service().products, kind)(product_id, k)
     except GraphUnavailable:
         raise
     except Exception:

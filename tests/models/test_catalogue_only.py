@@ -117,7 +117,7 @@ def test_the_content_neighbours_are_published_as_similar_to(trained, catalogue):
 def test_similar_products_come_from_the_content_neighbours_not_the_category(trained, catalogue, tmp_path):
     service = RecommendationService(catalogue, artefacts_dir=tmp_path / "artifacts")
 
-    items = service.similar_products("tea-1", 5)
+    items = service.products.similar_products("tea-1", 5)
 
     assert items[0].product_id == "tea-2"
     assert all(item.because == [{"kind": "similar_to", "product": "tea-1"}] for item in items)

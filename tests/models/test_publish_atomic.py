@@ -11,7 +11,7 @@ from shopgraph.graph import publish_lock
 from shopgraph.graph.publish_lock import PublishLock
 from shopgraph.graph.recommendations import RecommendationRepository
 from shopgraph.models.publish import PublishBusy, publish
-from shopgraph.models.serving import RecommendationService
+from shopgraph.models.serving import CachePolicy, RecommendationService
 from shopgraph.models.serving_artefacts import ArtefactWatch, newest_version
 from tests.models.artefact_versions import edges, write_version
 from tests.models.shop_fixture import build_shop
@@ -45,8 +45,8 @@ def served(graph, service) -> dict:
     """What a shopper and the shop's serving read of the trained models."""
     return {
         "version": graph.read_value("published_model"),
-        "similar": [(i.product_id, i.score) for i in service.similar_products("g2", 5)],
-        "bought together": [(i.product_id, i.score) for i in service.bought_together("g2", 5)
+        "similar": [(i.product_id, i.score) for i in service.products.similar_products("g2", 5)],
+        "bought together": [(i.product_id, i.score) for i in service.products.bought_together("g2", 5)
                             if {"kind": "bought_with", "product": "g2"} in i.because],
         "product vectors": sorted((row["productId"], row["embedding"], row["mf"])
                                   for row in graph.read("product_vectors")),
@@ -100,7 +100,7 @@ def succeeded(outcome: list) -> bool:
 
 def test_a_publish_that_dies_half_way_leaves_the_live_version_served(shop, tmp_path):
     publish(shop, version(tmp_path, V1))
-    service = RecommendationService(shop, artefacts_dir=tmp_path, version_check_seconds=0)
+    service = RecommendationService(shop, artefacts_dir=tmp_path, caching=CachePolicy(version_check_seconds=0))
     before = served(shop, service)
 
     with pytest.raises(PowerCut):  # edges and product vectors written, user vectors half-way
@@ -130,7 +130,7 @@ def test_the_next_publish_clears_what_a_failed_one_left(shop, tmp_path):
 
 def test_serving_never_sees_a_version_before_its_edges_and_vectors_are_in(shop, tmp_path):
     publish(shop, version(tmp_path, V1))
-    service = RecommendationService(shop, artefacts_dir=tmp_path, version_check_seconds=0)
+    service = RecommendationService(shop, artefacts_dir=tmp_path, caching=CachePolicy(version_check_seconds=0))
     watch = ArtefactWatch(tmp_path, check_seconds=0, graph=shop)
     before = served(shop, service)
     pause = Pause("user vectors")  # V2's edges and product vectors are in the graph, its user vectors half-way

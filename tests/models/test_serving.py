@@ -147,14 +147,14 @@ def test_multi_orders_candidates_by_the_trained_ranker(tiny_shop, tmp_path):
 
 
 def test_similar_products_come_from_similar_to_edges(service):
-    items = service.similar_products("k1", 5)
+    items = service.products.similar_products("k1", 5)
 
     assert ids(items) == ["k2", "k4"]
     assert items[0].because == [{"kind": "similar_to", "product": "k1"}]
 
 
 def test_similar_products_without_trained_edges_share_category_brand_or_tags(service):
-    items = service.similar_products("k4", 3)
+    items = service.products.similar_products("k4", 3)
 
     assert items and all(AISLE[i[0]] == "kitchen" for i in ids(items))
     assert "k4" not in ids(items)
@@ -162,7 +162,7 @@ def test_similar_products_without_trained_edges_share_category_brand_or_tags(ser
 
 
 def test_bought_together_reads_baskets_when_no_edges_were_trained(service):
-    items = service.bought_together("t2", 5)
+    items = service.products.bought_together("t2", 5)
 
     assert ids(items)[0] == "t3"
     assert items[0].because == [{"kind": "bought_with", "product": "t2"}]

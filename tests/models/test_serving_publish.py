@@ -7,7 +7,7 @@ import pytest
 
 from shopgraph.graph.recommendations import RecommendationRepository
 from shopgraph.models.publish import PublishError, publish, publish_new_products
-from shopgraph.models.serving import RecommendationService
+from shopgraph.models.serving import CachePolicy, RecommendationService
 from shopgraph.models.serving_blend import taken_products
 from tests.models.artefact_versions import PRODUCT_IDS, edges, write_version
 from tests.models.shop_fixture import PRODUCTS, USERS, build_shop
@@ -57,14 +57,14 @@ def test_a_new_version_replaces_the_previous_one(tiny_shop, tmp_path):
 
 
 def test_serving_uses_the_published_version(tiny_shop, tmp_path):
-    service = RecommendationService(tiny_shop, artefacts_dir=tmp_path, version_check_seconds=0)
-    assert "c4" not in [i.product_id for i in service.bought_together("g2")]
+    service = RecommendationService(tiny_shop, artefacts_dir=tmp_path, caching=CachePolicy(version_check_seconds=0))
+    assert "c4" not in [i.product_id for i in service.products.bought_together("g2")]
 
     publish(tiny_shop, write_version(tmp_path, "20240201T000000Z", {"g2": [("g1", 0.9)]}, {"g2": [("c4", 0.7)]}))
     service.refresh()
 
-    assert service.bought_together("g2")[0].product_id == "c4"
-    assert service.similar_products("g2")[0].product_id == "g1"
+    assert service.products.bought_together("g2")[0].product_id == "c4"
+    assert service.products.similar_products("g2")[0].product_id == "g1"
     assert service.recommend("dave", 5, "mf"), "published MF factors give dave a list"
     assert all(item.because == [{"kind": "matches_your_taste"}] for item in service.recommend("dave", 5, "mf"))
 
@@ -95,7 +95,8 @@ def test_a_new_product_gets_similar_products_at_once(tiny_shop, tmp_path):
     assert {b: e["score"] for b, e in linked.items()} == pytest.approx({"k1": 1.0, "k2": 1.0, "k4": 0.9, "k3": 0.75})
     assert {e["model"] for e in linked.values()} == {"shared-attributes"}
     service = RecommendationService(tiny_shop, artefacts_dir=tmp_path)
-    assert [i.because for i in service.similar_products("k9", 2)] == [[{"kind": "similar_to", "product": "k9"}]] * 2
+    because = [i.because for i in service.products.similar_products("k9", 2)]
+    assert because == [[{"kind": "similar_to", "product": "k9"}]] * 2
 
 
 def test_a_new_product_is_placed_by_the_trained_text_model(tiny_shop, tmp_path):

@@ -14,7 +14,7 @@ from shopgraph.models.features import ABSENT_RANK, UNREPRODUCED
 from shopgraph.models.file_candidates import cutoff, seeds_before
 from shopgraph.models.publish import publish
 from shopgraph.models.ranker_inference import MultiRanker
-from shopgraph.models.serving import RecommendationService
+from shopgraph.models.serving import CachePolicy, RecommendationService
 from shopgraph.models.serving_blend import choose_seeds
 from shopgraph.models.strategy_files import StrategyLibrary
 from shopgraph.models.strategy_parameters import strategy_parameters
@@ -68,7 +68,7 @@ def test_a_candidate_source_becomes_a_ranker_column_and_a_blend_weight(synthetic
     # served: the published version's ranker gets the file's column, its score over the shopper's best and its rank
     publish(synthetic_graph, folder)
     service = RecommendationService(synthetic_graph, artefacts_dir=tmp_path / "artifacts", strategy_library=library,
-                                    version_check_seconds=0)
+                                    caching=CachePolicy(version_check_seconds=0))
     names = list(service.artefacts.ranker().features)
     history = service.repository.history("u01")
     seeds, from_views = choose_seeds(history, service.limits.seeds)
@@ -88,7 +88,7 @@ def test_a_candidate_source_becomes_a_ranker_column_and_a_blend_weight(synthetic
     # a file removed since training: its columns say nothing, and multi still serves
     gone = RecommendationService(synthetic_graph, artefacts_dir=tmp_path / "artifacts",
                                  strategy_library=StrategyLibrary([tmp_path / "empty"], log=False),
-                                 version_check_seconds=0)
+                                 caching=CachePolicy(version_check_seconds=0))
     pool = gone.sources.generate(history, seeds, gone.ranker.generators("multi"))
     matrix = gone.ranker.features(names, history, seeds, pool)
     assert np.all(matrix[:, names.index(COLUMNS[0])] == 0.0)
@@ -107,7 +107,8 @@ def test_the_multi_ranker_ranks_only_candidates_whose_scores_serving_reproduces(
     assert MultiRanker.load(folder).spec["candidates"] == ["popular", "trending", "item_regression", "mf", "embedding"]
 
     publish(synthetic_graph, folder)
-    service = RecommendationService(synthetic_graph, artefacts_dir=tmp_path / "artifacts", version_check_seconds=0)
+    service = RecommendationService(synthetic_graph, artefacts_dir=tmp_path / "artifacts",
+                                    caching=CachePolicy(version_check_seconds=0))
     history = service.repository.history("u01")
     seeds, _ = choose_seeds(history, service.limits.seeds)
     multi = service.sources.generate(history, seeds, service.ranker.generators("multi")).scores

@@ -177,10 +177,10 @@ def bought_together(product_id: str):
 
 
 def _related(kind: str, product_id: str):
-    """A product's row of related products: ``kind`` names the recommendation service's method."""
+    """A product's row of related products: ``kind`` names a method of the service's ``products``."""
     k = int_arg("k", 10, 1, MAX_K)
     _existing_product(product_id)
-    items = getattr(recommender.service(), kind)(product_id, k)
+    items = getattr(recommender.service().products, kind)(product_id, k)
     return jsonify({"product_id": product_id, "items": _recommendations_json(items)})
 
 
