@@ -10,14 +10,16 @@ The spec::
     {"host": "http://127.0.0.1:8123",
      "targets": [{"endpoint": "recommendations", "weight": 1, "paths": ["/api/v1/...", ...],
                   "headers": {"Authorization": "Bearer ..."}, "offset": 0}],
-     "clients": 8, "warmup": 3.0, "duration": 20.0, "max_requests": 100000, "seed": 0}
+     "clients": 8, "warmup": 3.0, "duration": 20.0, "max_requests": 100000, "seed": 0,
+     "visits_per_connection": 20}
 
 A target with ``"act"`` is a shopper who acts, then reads: its paths are that shopper's recommendations,
 and before each one the client posts the event ``act`` names for them (``{"path": "/api/v1/events",
 "bodies": [...]}``, one body per path, in the same order). The event's latency counts under
 ``<endpoint> event``, the list's under ``<endpoint>``, and ``pairs`` says how many of both were answered.
 
-Each client is a closed loop (a new request as soon as the last one answers). A request picks a
+Each client is a closed loop (a new request as soon as the last one answers), and opens a new connection after
+``visits_per_connection`` visits (a request, or an act-then-read pair; 0 keeps one connection). A request picks a
 target by weight, then that target's next path: paths are walked in order from the target's
 ``offset``, and the answer's ``next_offsets`` say where each walk stopped, so the next phase can
 go on from there: a shopper comes round again only after every other one has been asked for.
@@ -101,6 +103,7 @@ def run_phase(spec: dict) -> dict:
     rng = random.Random(int(spec.get("seed", 0)))
     tallies = {target["endpoint"]: Tally() for target in targets}
     window = {"measuring": False, "count": 0, "answered": 0, "pairs": 0}
+    per_connection = int(spec.get("visits_per_connection", 0))
 
     for target in targets:
         if target.get("act"):
@@ -119,8 +122,21 @@ def run_phase(spec: dict) -> dict:
         network_timeout = 30.0
         connection_timeout = 10.0
 
+        def on_start(self) -> None:
+            self.sent = 0
+
         @task
         def visit(self) -> None:
+            try:
+                self.pair_or_request()
+            finally:
+                self.sent += 1
+                if per_connection and self.sent >= per_connection:
+                    # The next request opens a new connection, which any worker of the server may accept.
+                    self.client.client.close()
+                    self.sent = 0
+
+        def pair_or_request(self) -> None:
             target, position = next_request()
             path = target["paths"][position]
             headers = target.get("headers") or {}

@@ -119,7 +119,8 @@ def _serving_section(base: dict, config: dict, plots: dict[str, str]) -> list[st
     lines = [
         "## Serving",
         "",
-        f"Each endpoint alone, closed-loop clients, {config.get('warmup')} s warm-up then "
+        f"Each endpoint alone, closed-loop clients (each opens a new connection every "
+        f"{config.get('visits_per_connection', '?')} visits), {config.get('warmup')} s warm-up then "
         f"{config.get('duration')} s measured per row; gunicorn as `shopgraph serve` starts it. "
         f"Recommendations are asked for {base.get('shoppers', 0):,} different shoppers in turn "
         "(\"distinct\" is how many different URLs a row asked for)"

@@ -63,6 +63,8 @@ class BenchConfig:
     # figure judged (``bench.ingestion.median_load``).
     running_loads: int = 3
     max_requests: int = 200_000
+    # A new connection per client after this many visits (``serving.Timing``).
+    visits_per_connection: int = 20
     train: bool = True
     retrain_growth: bool = False
     workers: int | None = None
@@ -210,7 +212,7 @@ def _serve(context: _Context, tables: Tables, token: str, scale: int, endpoints:
     config = context.config
     workloads = build(tables, token, config.seed)
     duration = config.duration if scale == 1 else config.growth_duration or config.duration
-    timing = serving.Timing(config.warmup, duration, config.max_requests)
+    timing = serving.Timing(config.warmup, duration, config.max_requests, config.visits_per_connection)
     # Every scale walks the shoppers from the start: same shoppers, same order, a fresh shop.
     cursor: dict[str, int] = {}
     context.say(f"building lists live at {scale}x, in-process")

@@ -27,11 +27,18 @@ Say = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Timing:
-    """How long each phase runs; every phase also stops after ``max_requests`` measured requests."""
+    """How each phase runs: its warm-up and length; every phase also stops after ``max_requests`` measured requests.
+
+    ``visits_per_connection``: visits (a request, or an act-then-read pair) each client makes on one connection
+    before it opens another. With connections kept for a whole phase, which gunicorn worker accepted each of the
+    few clients' connections decided the phase: all eight on one worker halved health's requests per second. A
+    shop's many shoppers come and go; a new connection goes to whichever worker accepts it first.
+    """
 
     warmup: float
     duration: float
     max_requests: int = 200_000
+    visits_per_connection: int = 20
 
 
 def run_phase(url: str, workloads: Sequence[Workload], clients: int, timing: Timing,
@@ -51,6 +58,7 @@ def run_phase(url: str, workloads: Sequence[Workload], clients: int, timing: Tim
         "duration": duration,
         "max_requests": timing.max_requests,
         "seed": sum(cursor.values()),
+        "visits_per_connection": timing.visits_per_connection,
     }
     # Spawning the clients, the warm-up and its extension, the phase, and room to start and stop.
     limit = 30 + timing.warmup + MAX_EXTRA_WARMUP + duration + 60
