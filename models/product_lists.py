@@ -26,8 +26,9 @@ class ProductLists:
         # The latest baskets top the trained neighbours up (a product newer than the last training has only
         # those), ranked after them.
         floor = min((item.score for item in trained), default=1.0)
+        shown = {item.product_id for item in trained}
         live = [item for item in merge_rows([row for row in rows if row.source != "bought_with"], k)
-                if item.product_id not in {t.product_id for t in trained}]
+                if item.product_id not in shown]
         top = max((item.score for item in live), default=1.0) or 1.0
         for item in live:
             item.score = round(0.5 * floor * item.score / top, 6)
