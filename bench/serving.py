@@ -160,8 +160,11 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
          health_rps: dict[int, float], memory: MemorySampler | None = None, say: Say = print,
          label: str = "", warmup: float = 0.0) -> list[dict]:
     """The shoppers who act: a **live** phase per client count (every client likes a product for a shopper, then
-    reads that shopper's list: never a list stored as it is) and a **mixed** phase at the most clients (four
-    reads of other shoppers' lists to every act-then-read).
+    reads that shopper's list: never a list stored as it is), a **mixed** phase at the most clients (four
+    reads of other shoppers' lists to every act-then-read) and, as the live phase's yardstick, a **stored pair**
+    phase at the most clients: the same likes, each followed by the list of a shopper who did not act, which was
+    stored ahead. What a live pair costs beyond a stored pair is the list built after the event; what a stored
+    pair costs is two API requests, one of them a write, whatever the list path.
 
     Each row has the list's and the event's latencies, pairs (event + list) per second and, as the yardstick,
     that rate over health's requests per second at the same client count, measured again just before each live
@@ -180,9 +183,11 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
     plan = [("warm-up", max(clients), [acting])] if warmup > 0 else []
     plan += [("live", level, [acting]) for level in clients]
     plan.append(("mixed", max(clients), [workloads["recommendations"].weighted(4), acting.weighted(1)]))
+    if workloads["stored_pair"].act:
+        plan.append(("stored pair", max(clients), [workloads["stored_pair"]]))
     health_now: dict[int, float] = {}
     for name, level, targets in plan:
-        if name == "live":
+        if name in ("live", "stored pair"):
             health_now[level] = (run_phase(url, [workloads["health"]], level, timing, cursor)["endpoints"]
                                  .get("health") or {}).get("rps") or 0.0
         if memory:
@@ -190,15 +195,19 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
         result = run_phase(url, targets, level, timing, cursor, duration=warmup if name == "warm-up" else None)
         endpoints = result["endpoints"]
         health = health_now.get(level) or health_rps.get(level)
-        row = {"phase": name, "clients": level, "recommendations": endpoints.get("live"),
-               "event": endpoints.get("live event"), "reads": endpoints.get("recommendations"),
+        # The target whose pairs are counted: the list after its event is its endpoint's, other reads are the
+        # recommendations walk's.
+        paired = next(target.endpoint for target in targets if target.act)
+        row = {"phase": name, "clients": level, "recommendations": endpoints.get(paired),
+               "event": endpoints.get(f"{paired} event"),
+               "reads": endpoints.get("recommendations") if paired != "recommendations" else None,
                "pairs": result.get("pairs", 0), "pairs_per_second": result.get("pairs_per_second", 0.0),
                "health_rps": health, "health_rps_earlier": health_rps.get(level),
                "pairs_to_health": round(result.get("pairs_per_second", 0.0) / health, 3) if health else None}
         phases.append(row)
         say(f"{label}{name:>15} at {level:>2} clients: list after the event {describe(row['recommendations'] or {})}; "
             f"event {describe(row['event'] or {})}; {row['pairs_per_second']:.0f} pairs/s"
-            + (f" (health just before: {health:.0f} req/s)" if name == "live" and health else ""))
+            + (f" (health just before: {health:.0f} req/s)" if name in ("live", "stored pair") and health else ""))
     if memory:
         memory.mark("idle")
     return phases

@@ -73,7 +73,7 @@ def test_a_short_bench_on_a_tiny_shop_reports_every_figure_without_errors(graph,
     for scale in saved["scales"]:
         acted = {(row["phase"], row["clients"]): row for row in scale["serving"]["live"]}
         # The server's first pairs come first, in a row of their own that no goal judges.
-        assert list(acted) == [("warm-up", 2), ("live", 1), ("live", 2), ("mixed", 2)]
+        assert list(acted) == [("warm-up", 2), ("live", 1), ("live", 2), ("mixed", 2), ("stored pair", 2)]
         for (name, clients), row in acted.items():
             label = f"{name} at {clients} clients, {scale['scale']}x"
             assert row["pairs"] > 0 and row["pairs_to_health"] > 0, label
@@ -83,6 +83,10 @@ def test_a_short_bench_on_a_tiny_shop_reports_every_figure_without_errors(graph,
             for part in ("recommendations", "event"):
                 assert row[part]["requests"] > 0 and row[part]["failures"] == 0, f"{label}, {part}: {row[part]}"
         assert acted[("mixed", 2)]["reads"]["requests"] > 0
+        # The stored pair's list is another shopper's, one the stored-path rows ask for: no other reads beside it.
+        stored_pair = acted[("stored pair", 2)]
+        assert stored_pair["reads"] is None
+        assert stored_pair["recommendations"]["distinct_paths"] > 1
     assert phases[("recommendations", 2)]["distinct_paths"] > 1, "many different shoppers are asked for"
 
     assert {goal["goal"] for goal in saved["goals"]} and all("measured" in goal for goal in saved["goals"])
