@@ -200,6 +200,32 @@ def _live_section(rows: list[dict]) -> list[str]:
         *_table(["phase", "clients", "list after event p50 ms", "list after event p99 ms", "event p99 ms",
                  "other reads p99 ms", "pairs/s", "health req/s", "pairs / health req/s", "errors"], table),
         "",
+        *_processor_time(rows),
+    ]
+
+
+def _processor_time(rows: list[dict]) -> list[str]:
+    """Where a pair's cost goes: processor time per pair by part, next to a health request's just before."""
+    measured = [row for row in rows if row.get("cpu_ms_per_pair")]
+    if not measured:
+        return []
+    parts = list(dict.fromkeys(part for row in measured for part in row["cpu_ms_per_pair"]))
+    table = []
+    for row in measured:
+        spent = row["cpu_ms_per_pair"]
+        health = sum((row.get("health_cpu_ms_per_request") or {}).values()) or None
+        table.append([row["phase"], str(row["clients"]), *(_ms(spent.get(part)) for part in parts),
+                      _ms(sum(spent.values())), _ms(health),
+                      f"{sum(spent.values()) / health:.1f}" if health else "–"])
+    return [
+        "Processor time per pair, in ms, by the part of the machine that spent it, read from `/proc` over each "
+        "phase; the health request's is over the health phase just before the row's. With eight closed-loop clients "
+        "on two cores a request's latency is mostly its wait for a core, so a pair's cost in health requests is "
+        "what decides its share of health's rate.",
+        "",
+        *_table(["phase", "clients", *(f"{part} ms" for part in parts), "pair ms", "health request ms",
+                 "pair / health request"], table),
+        "",
     ]
 
 

@@ -27,7 +27,8 @@ from typing import Any
 
 from shopgraph import loaders
 from shopgraph.bench import goals, growth, ingestion, live_build, machine, serving, training
-from shopgraph.bench.memory import MemorySampler
+from shopgraph.bench.memory import MemorySampler, children
+from shopgraph.bench.processor import local_server_pid
 from shopgraph.bench.report import DEFAULT_FOLDER
 from shopgraph.bench.scratch import BenchError, bench_neo4j, child_environment
 from shopgraph.bench.shop import ShopServer, create_token
@@ -222,8 +223,13 @@ def _serve(context: _Context, tables: Tables, token: str, scale: int, endpoints:
         context.say(f"  p50 {live['latency_ms']['p50']:.1f} ms, p99 {live['latency_ms']['p99']:.1f} ms")
     context.say(f"serving at {scale}x: `shopgraph serve` on loopback")
 
+    neo4j = local_server_pid(context.env["NEO4J_URI"])
+
     def measure() -> dict:
         with ShopServer(context.env, context.logs / f"serve-{scale}x.log", config.workers, config.threads) as shop:
+            def parts() -> dict[str, list[int]]:
+                return {"app workers": children(shop.pid), **({"neo4j": [neo4j]} if neo4j else {})}
+
             with MemorySampler(shop.pid) as memory:
                 measured = serving.measure(shop.url, workloads, endpoints, config.clients, timing, cursor, memory,
                                            context.say, label=f"  {scale}x ")
@@ -233,7 +239,8 @@ def _serve(context: _Context, tables: Tables, token: str, scale: int, endpoints:
                                                     context.say)
                 health = {p["clients"]: p["rps"] for p in measured["phases"] if p["endpoint"] == "health"}
                 measured["live"] = serving.live(shop.url, workloads, config.live_clients, timing, cursor, health,
-                                                memory, context.say, label=f"  {scale}x ", warmup=config.live_warmup)
+                                                memory, context.say, label=f"  {scale}x ", warmup=config.live_warmup,
+                                                parts=parts)
             # The next scale's shoppers who act start from their stored lists again, as after a nightly store.
             live_build.restore_lists(context.graph, context.artefacts, acting_shoppers(tables, config.seed))
             measured["shoppers_asked"] = len(workloads["recommendations"].paths)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from shopgraph.bench.loadgen import MAX_EXTRA_WARMUP
 from shopgraph.bench.memory import MemorySampler
+from shopgraph.bench.processor import Parts, PhaseClock
 from shopgraph.bench.workloads import Workload
 from shopgraph.graph.settings import workspace
 
@@ -158,7 +159,7 @@ def soak(url: str, workloads: dict[str, Workload], clients: int, seconds: float,
 
 def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timing: Timing, cursor: dict[str, int],
          health_rps: dict[int, float], memory: MemorySampler | None = None, say: Say = print,
-         label: str = "", warmup: float = 0.0) -> list[dict]:
+         label: str = "", warmup: float = 0.0, parts: Parts | None = None) -> list[dict]:
     """The shoppers who act: a **live** phase per client count (every client likes a product for a shopper, then
     reads that shopper's list: never a list stored as it is), a **mixed** phase at the most clients (four
     reads of other shoppers' lists to every act-then-read) and, as the live phase's yardstick, a **stored pair**
@@ -177,6 +178,10 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
     share. After 90 s of stored lists on a Neo4j just started, its processor time per pair was 7.2 ms over the
     first 15 s of pairs and 4.7 ms over the next; from a Neo4j just started, 15 ms falling to 6.5 ms over a minute.
     A shop's Neo4j serves for days: the live phases measure that, and the warm-up row the start.
+
+    ``parts``: the processes of the shop's workers and of Neo4j (``bench.processor``); given, each row but the mixed
+    one says how many milliseconds of processor time each part, and the load generator, spent per pair, and the
+    live and stored pair rows the same per request of the health phase just before them.
     """
     acting = workloads["live"]
     phases = []
@@ -186,13 +191,17 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
     if workloads["stored_pair"].act:
         plan.append(("stored pair", max(clients), [workloads["stored_pair"]]))
     health_now: dict[int, float] = {}
+    health_cpu: dict[int, dict[str, float] | None] = {}
     for name, level, targets in plan:
         if name in ("live", "stored pair"):
-            health_now[level] = (run_phase(url, [workloads["health"]], level, timing, cursor)["endpoints"]
-                                 .get("health") or {}).get("rps") or 0.0
+            with PhaseClock(parts) as clock:
+                health = run_phase(url, [workloads["health"]], level, timing, cursor)["endpoints"].get("health") or {}
+            health_now[level] = health.get("rps") or 0.0
+            health_cpu[level] = clock.per(health.get("requests") or 0)
         if memory:
             memory.mark(f"{name}@{level}")
-        result = run_phase(url, targets, level, timing, cursor, duration=warmup if name == "warm-up" else None)
+        with PhaseClock(parts) as clock:
+            result = run_phase(url, targets, level, timing, cursor, duration=warmup if name == "warm-up" else None)
         endpoints = result["endpoints"]
         health = health_now.get(level) or health_rps.get(level)
         # The target whose pairs are counted: the list after its event is its endpoint's, other reads are the
@@ -203,7 +212,10 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
                "reads": endpoints.get("recommendations") if paired != "recommendations" else None,
                "pairs": result.get("pairs", 0), "pairs_per_second": result.get("pairs_per_second", 0.0),
                "health_rps": health, "health_rps_earlier": health_rps.get(level),
-               "pairs_to_health": round(result.get("pairs_per_second", 0.0) / health, 3) if health else None}
+               "pairs_to_health": round(result.get("pairs_per_second", 0.0) / health, 3) if health else None,
+               # A mixed phase's processor time is its reads' too, so per pair it would mean nothing.
+               "cpu_ms_per_pair": clock.per(result.get("pairs", 0)) if name != "mixed" else None,
+               "health_cpu_ms_per_request": health_cpu.get(level) if name in ("live", "stored pair") else None}
         phases.append(row)
         say(f"{label}{name:>15} at {level:>2} clients: list after the event {describe(row['recommendations'] or {})}; "
             f"event {describe(row['event'] or {})}; {row['pairs_per_second']:.0f} pairs/s"

@@ -87,12 +87,20 @@ def test_a_short_bench_on_a_tiny_shop_reports_every_figure_without_errors(graph,
         stored_pair = acted[("stored pair", 2)]
         assert stored_pair["reads"] is None
         assert stored_pair["recommendations"]["distinct_paths"] > 1
+        # Where a pair's processor time goes: the workers, the test's Neo4j (on this machine) and the load generator
+        # each spent some on every pair, and on health's requests just before.
+        for key in (("live", 2), ("stored pair", 2)):
+            for spent in (acted[key]["cpu_ms_per_pair"], acted[key]["health_cpu_ms_per_request"]):
+                assert set(spent) == {"app workers", "neo4j", "load generator"}, key
+                assert all(ms > 0 for ms in spent.values()), (key, spent)
+        assert acted[("mixed", 2)]["cpu_ms_per_pair"] is None
     assert phases[("recommendations", 2)]["distinct_paths"] > 1, "many different shoppers are asked for"
 
     assert {goal["goal"] for goal in saved["goals"]} and all("measured" in goal for goal in saved["goals"])
     markdown = written["markdown"].read_text()
     assert "## Goals" in markdown and "cores" in markdown and "## Growth" in markdown
-    assert "### Shoppers who act" in markdown
+    assert "### Shoppers who act" in markdown and "| stored pair | 2 |" in markdown
+    assert "Processor time per pair" in markdown
     judged = {goal["goal"]: goal for goal in saved["goals"]}
     assert judged["The event write (`POST /api/v1/events`, live phase): p99 at 8 clients"]["met"] is None, \
         "8 clients were not measured here, so nothing is judged"
