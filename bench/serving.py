@@ -169,7 +169,7 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
 
     Each row has the list's and the event's latencies, pairs (event + list) per second and, as the yardstick,
     that rate over health's requests per second at the same client count, measured again just before each live
-    phase: this machine's speed drifts by a third within one run, and health's figure from the first phases
+    phase and the stored pair: this machine's speed drifts by a third within one run, and health's figure from the first phases
     (``health_rps``, kept in the row as ``health_rps_earlier``) was taken minutes before.
 
     ``warmup`` seconds of pairs at the most clients come first, as a **warm-up** row of their own (judged by no
