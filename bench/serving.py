@@ -163,14 +163,15 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
     """The shoppers who act: a **live** phase per client count (every client likes a product for a shopper, then
     reads that shopper's list: never a list stored as it is), a **mixed** phase at the most clients (four
     reads of other shoppers' lists to every act-then-read) and, as the live phase's yardstick, a **stored pair**
-    phase at the most clients: the same likes, each followed by the list of a shopper who did not act, which was
-    stored ahead. What a live pair costs beyond a stored pair is the list built after the event; what a stored
-    pair costs is two API requests, one of them a write, whatever the list path.
+    phase at the most clients: the same likes, each followed by the list of a shopper who did not act, served as the
+    stored-path phases serve it (stored ahead, or cached when they asked for it minutes before). What a live pair
+    costs beyond a stored pair is the list built after the event; what a stored pair costs is two API requests, one
+    of them a write, whatever the list path.
 
     Each row has the list's and the event's latencies, pairs (event + list) per second and, as the yardstick,
     that rate over health's requests per second at the same client count, measured again just before each live
-    phase and the stored pair: this machine's speed drifts by a third within one run, and health's figure from the first phases
-    (``health_rps``, kept in the row as ``health_rps_earlier``) was taken minutes before.
+    phase and the stored pair: this machine's speed drifts by a third within one run, and health's figure from the
+    first phases (``health_rps``, kept in the row as ``health_rps_earlier``) was taken minutes before.
 
     ``warmup`` seconds of pairs at the most clients come first, as a **warm-up** row of their own (judged by no
     goal): the server's first pairs. Neo4j's JVM compiles the code the event's write and the fold's walks run to

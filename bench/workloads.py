@@ -9,8 +9,9 @@
   that shopper, with the token), then their recommendations as above. The shoppers who act are a fifth of all,
   set apart from those the ``recommendations`` workload asks for, so the stored-path figures stay the stored path;
 - ``stored_pair``: the yardstick of ``live``: the same likes, each followed by the list of a shopper who did not
-  act (the ``recommendations`` workload's shoppers, walked on from where it stands), so that its list is one stored
-  ahead. What a live pair costs beyond it is what building the list after the event costs.
+  act (the ``recommendations`` workload's shoppers, walked on from where it stands), so that its list is served as
+  the stored-path phases serve it: stored ahead, or cached. What a live pair costs beyond it is what building the
+  list after the event costs.
 """
 from __future__ import annotations
 
