@@ -27,14 +27,19 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def stat_fields(stat: Path) -> list[str] | None:
+    """The fields of a ``/proc/<pid>/stat`` file after the command name, from the state on (None once it is gone)."""
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError):
+        return None
+
+
 def children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            continue
-        if int(fields[1]) == pid:
+        fields = stat_fields(stat)
+        if fields is not None and int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return sorted(found)
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from shopgraph.bench.memory import stat_fields
+
 #: Parts of the machine by name, each the processes it runs in.
 Parts = Callable[[], dict[str, list[int]]]
 LOAD_GENERATOR = "load generator"
@@ -23,9 +25,8 @@ LOAD_GENERATOR = "load generator"
 
 def cpu_seconds(pid: int) -> float | None:
     """User and system seconds a process has run so far (None once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError):
+    fields = stat_fields(Path(f"/proc/{pid}/stat"))
+    if fields is None:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 

@@ -214,10 +214,10 @@ def _processor_time(rows: list[dict]) -> list[str]:
     table = []
     for row in measured:
         spent = row["cpu_ms_per_pair"]
+        pair = sum(spent.values())
         health = sum((row.get("health_cpu_ms_per_request") or {}).values()) or None
         table.append([row["phase"], str(row["clients"]), *(_ms(spent.get(part)) for part in parts),
-                      _ms(sum(spent.values())), _ms(health),
-                      f"{sum(spent.values()) / health:.1f}" if health else "–"])
+                      _ms(pair), _ms(health), f"{pair / health:.1f}" if health else "–"])
     return [
         "Processor time per pair, in ms, by the part of the machine that spent it, read from `/proc` over each "
         "phase; the health request's is over the health phase just before the row's. With eight closed-loop clients "

@@ -25,6 +25,9 @@ from shopgraph.graph.settings import workspace
 
 Say = Callable[[str], None]
 
+#: The phases of shoppers who act that are set against health measured just before them.
+AGAINST_HEALTH = ("live", "stored pair")
+
 
 @dataclass(frozen=True)
 class Timing:
@@ -194,7 +197,7 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
     health_now: dict[int, float] = {}
     health_cpu: dict[int, dict[str, float] | None] = {}
     for name, level, targets in plan:
-        if name in ("live", "stored pair"):
+        if name in AGAINST_HEALTH:
             with PhaseClock(parts) as clock:
                 health = run_phase(url, [workloads["health"]], level, timing, cursor)["endpoints"].get("health") or {}
             health_now[level] = health.get("rps") or 0.0
@@ -216,11 +219,11 @@ def live(url: str, workloads: dict[str, Workload], clients: Sequence[int], timin
                "pairs_to_health": round(result.get("pairs_per_second", 0.0) / health, 3) if health else None,
                # A mixed phase's processor time is its reads' too, so per pair it would mean nothing.
                "cpu_ms_per_pair": clock.per(result.get("pairs", 0)) if name != "mixed" else None,
-               "health_cpu_ms_per_request": health_cpu.get(level) if name in ("live", "stored pair") else None}
+               "health_cpu_ms_per_request": health_cpu.get(level) if name in AGAINST_HEALTH else None}
         phases.append(row)
         say(f"{label}{name:>15} at {level:>2} clients: list after the event {describe(row['recommendations'] or {})}; "
             f"event {describe(row['event'] or {})}; {row['pairs_per_second']:.0f} pairs/s"
-            + (f" (health just before: {health:.0f} req/s)" if name in ("live", "stored pair") and health else ""))
+            + (f" (health just before: {health:.0f} req/s)" if name in AGAINST_HEALTH and health else ""))
     if memory:
         memory.mark("idle")
     return phases
